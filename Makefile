@@ -1,0 +1,32 @@
+# The two commands a newcomer needs: `make test` and (with the server) `make demo`.
+PYTHON ?= python3
+VENV   := .venv
+BIN    := $(VENV)/bin
+DATA   ?= ../shared/data
+
+.PHONY: install test check model bench clean
+
+$(BIN)/porch: pyproject.toml
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install -q --upgrade pip
+	$(BIN)/pip install -q -e '.[test]'
+	touch $@
+
+install: $(BIN)/porch
+
+test: install
+	$(BIN)/python -m pytest -n 2 $(PYTEST_ARGS)
+
+# Try the engine on one comment.
+check: install
+	$(BIN)/porch check --author "Cheap Pills" --url "http://pills.example" --text "Buy cheap pills at http://pills.example now!!!"
+
+# Rebuild the shipped model from the public collections (see docs/engine.md).
+model: install
+	$(BIN)/porch train $(DATA)/youtube $(DATA)/sms --spamassassin --out src/porch/data/default-model.porch
+
+bench: install
+	$(BIN)/python bench/engine.py
+
+clean:
+	rm -rf $(VENV) .pytest_cache build *.egg-info src/*.egg-info

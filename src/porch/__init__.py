@@ -1,0 +1,3 @@
+"""porch: a self-hosted comment system whose spam filter learns, explains, and speaks Akismet."""
+
+__version__ = "0.1.0"

@@ -1,0 +1,68 @@
+"""The engine as one object: check a comment, learn from a moderator.
+
+`Engine.check` runs the pipeline of DESIGN.md: normalise → features → content model → named
+signals → verdict. `Engine.learn` applies a moderator's decision to the content model. The engine
+holds no connection, file or clock of its own: the caller passes the time and (in the service) a
+read-only view of the site's history, so the same object serves the CLI, the HTTP server and the
+backtest, and tests need nothing but a model.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime, timezone
+from importlib import resources
+from pathlib import Path
+from typing import Any
+
+from .features import extract
+from .model import Model, ModelError
+from .normalise import normalise
+from .signals import Context, run_checks
+from .submission import Submission
+from .verdict import Signal, Verdict, decide
+
+DEFAULT_MODEL = "default-model.porch"
+
+
+def default_model_path() -> Path:
+    return Path(str(resources.files("porch") / "data" / DEFAULT_MODEL))
+
+
+class Engine:
+    def __init__(self, model: Model):
+        self.model = model
+
+    @classmethod
+    def default(cls) -> "Engine":
+        """The engine with the model that ships inside the package."""
+        path = default_model_path()
+        if not path.exists():
+            raise ModelError(f"the default model is missing ({path}); build it with `make model`")
+        return cls(Model.load(path))
+
+    @classmethod
+    def from_file(cls, path: str | Path | None) -> "Engine":
+        return cls.default() if path is None else cls(Model.load(path))
+
+    def copy(self) -> "Engine":
+        """An independent engine whose learning does not touch this one (one per site)."""
+        return Engine(self.model.copy())
+
+    def check(
+        self,
+        submission: Submission,
+        *,
+        now: datetime | None = None,
+        history: Any = None,
+        extra_signals: tuple[Signal, ...] = (),
+    ) -> Verdict:
+        norm = normalise(submission.comment_content, submission.comment_author, submission.comment_author_url)
+        features = extract(norm, self.model.bits)
+        ctx = Context(submission, norm, now or datetime.now(timezone.utc), history)
+        signals = run_checks(ctx) + tuple(extra_signals)
+        return decide(self.model.logit(features), signals, self.model.phrases(features))
+
+    def learn(self, submission: Submission, is_spam: bool) -> bool:
+        """Learn a moderator's label for one comment; returns whether the model changed."""
+        norm = normalise(submission.comment_content, submission.comment_author, submission.comment_author_url)
+        return self.model.learn(extract(norm, self.model.bits), is_spam)

@@ -1,0 +1,204 @@
+"""The content model: a calibrated linear model over hashed features, that keeps learning.
+
+**Scoring.** A comment's features `x` (features.py, unit length) give a margin `m = w·x + b`; the
+calibration turns it into log-odds `logit = a·m + c` and the score is `1 / (1 + e^-logit)`. `w` is
+one float32 per hash bucket, so scoring is a gather and a dot product over the comment's few
+hundred buckets: microseconds, with numpy and nothing else loaded.
+
+**Training** (train.py) fits `w, b` with scikit-learn's L2-regularised logistic regression
+(liblinear, deterministic) and then fits `a, c` by Platt scaling on out-of-fold margins, so that a
+score of 0.9 means about nine in ten such comments were spam in the training data. Logistic
+regression already gives probabilities; Platt on held-out folds corrects the over-confidence of a
+model that has seen its own training texts.
+
+**Learning online.** `learn(features, is_spam)` takes one logistic-loss gradient step on that
+comment, as a moderator's click. The step is bounded: it can move the logit of that very comment by
+at most `max_step` (2.0 by default: odds ×7.4), and other comments by less, in proportion to how
+much they share with it. One mistaken click cannot flip a site; the same lesson repeated (the same
+spam arriving again and again, marked each time) accumulates. A step is taken only while the model
+is not already sure of the right answer (`p(correct) < 0.99`), so marking known spam as spam costs
+nothing and cannot run the weights away. Measured choices are in docs/engine.md.
+
+**Files.** A model is saved as a small text header and raw arrays, never pickle, so loading a file
+cannot run code::
+
+    PORCH-MODEL 1\\n
+    <length of the JSON header>\\n
+    <JSON header: dimensions, bias, calibration, manifest, sha256 of the arrays>
+    <zlib-compressed little-endian float32 weights>
+
+The same weights always give the same bytes (no timestamps), so `porch train` is reproducible.
+The manifest records the sha1 of every file the model was trained on, so evaluation can refuse to
+test a model on its own training data.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import math
+import zlib
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import numpy as np
+
+from .features import DEFAULT_BITS, Features
+from .verdict import Phrase
+
+MAGIC = b"PORCH-MODEL 1\n"
+MAX_STEP = 2.0
+SURE = 0.99
+
+
+class ModelError(Exception):
+    """A model file that cannot be used: missing, corrupt, foreign or from a newer porch."""
+
+
+@dataclass
+class Model:
+    weights: np.ndarray  # float32, 2**bits
+    bias: float = 0.0
+    scale: float = 1.0  # calibration a
+    shift: float = 0.0  # calibration c
+    bits: int = DEFAULT_BITS
+    manifest: list[dict] = field(default_factory=list)  # [{"file", "sha1", "examples"}]
+    info: dict = field(default_factory=dict)  # training parameters and counts, for humans
+    learned: int = 0  # online updates applied since training
+
+    @classmethod
+    def untrained(cls, bits: int = DEFAULT_BITS) -> "Model":
+        """A model that knows nothing: every comment scores 0.5 before signals."""
+        return cls(np.zeros(2**bits, np.float32), bits=bits)
+
+    # -- scoring -----------------------------------------------------------------------------
+    def logit(self, f: Features) -> float:
+        margin = float(np.dot(self.weights[f.index], f.value)) + self.bias
+        return self.scale * margin + self.shift
+
+    def phrases(self, f: Features, limit: int = 8) -> tuple[Phrase, ...]:
+        """Words and bigrams of the comment ranked by how hard they pushed the logit."""
+        if not f.words:
+            return ()
+        w = self.weights
+        contrib: dict[str, float] = {}
+        # each word's character n-grams count towards the word
+        if len(f.char_index):
+            inside = f.char_word >= 0
+            per_word = np.bincount(
+                f.char_word[inside],
+                weights=(w[f.char_index[inside]] * f.char_value[inside]).astype(np.float64),
+                minlength=len(f.words),
+            )
+            for i, word in enumerate(f.words):
+                if per_word[i]:
+                    contrib[word] = contrib.get(word, 0.0) + float(per_word[i])
+        if len(f.phrase_index):
+            for phrase, c in zip(f.phrases, (w[f.phrase_index] * f.phrase_value).tolist()):
+                contrib[phrase] = contrib.get(phrase, 0.0) + c
+        ranked = sorted(contrib.items(), key=lambda kv: -abs(kv[1]))
+        out, seen = [], set()
+        for text, c in ranked:
+            c *= self.scale
+            if abs(c) < 0.05 or len(out) >= limit:
+                break
+            if text in seen or any(text in s.split(" ") for s in seen if " " in s):
+                continue
+            seen.add(text)
+            out.append(Phrase(text, round(c, 3)))
+        return tuple(out)
+
+    # -- learning ----------------------------------------------------------------------------
+    def learn(self, f: Features, is_spam: bool, max_step: float = MAX_STEP) -> bool:
+        """One bounded step towards the moderator's label; returns whether weights changed."""
+        if not len(f.index):
+            return False
+        logit = self.logit(f)
+        p_spam = 1.0 / (1.0 + math.exp(-max(min(logit, 50.0), -50.0)))
+        p_correct = p_spam if is_spam else 1.0 - p_spam
+        if p_correct >= SURE:
+            return False
+        target = 1.0 if is_spam else -1.0
+        # Step the logit of this comment by up to max_step, scaled by how wrong the model was.
+        step = max_step * (1.0 - p_correct) * 2 * target
+        norm_sq = float(np.dot(f.value, f.value)) or 1.0
+        delta = (step / (self.scale * norm_sq)) * f.value
+        self.weights[f.index] += delta.astype(np.float32)
+        self.learned += 1
+        return True
+
+    def copy(self) -> "Model":
+        return Model(
+            self.weights.copy(), self.bias, self.scale, self.shift, self.bits,
+            [dict(m) for m in self.manifest], dict(self.info), self.learned,
+        )
+
+    # -- files -------------------------------------------------------------------------------
+    def to_bytes(self) -> bytes:
+        weights = np.ascontiguousarray(self.weights, dtype="<f4").tobytes()
+        header = {
+            "format": 1,
+            "kind": "porch linear model over hashed features",
+            "bits": self.bits,
+            "bias": self.bias,
+            "calibration": {"scale": self.scale, "shift": self.shift},
+            "learned": self.learned,
+            "manifest": self.manifest,
+            "info": self.info,
+            "weights_sha256": hashlib.sha256(weights).hexdigest(),
+        }
+        head = json.dumps(header, sort_keys=True, separators=(",", ":")).encode()
+        return MAGIC + str(len(head)).encode() + b"\n" + head + zlib.compress(weights, 9)
+
+    def save(self, path: str | Path) -> None:
+        path = Path(path)
+        path.parent.mkdir(parents=True, exist_ok=True)
+        tmp = path.with_name(path.name + ".tmp")
+        tmp.write_bytes(self.to_bytes())
+        tmp.replace(path)
+
+    @classmethod
+    def from_bytes(cls, data: bytes, name: str = "model") -> "Model":
+        if not data.startswith(MAGIC):
+            if data.startswith(b"PORCH-MODEL"):
+                raise ModelError(f"{name} was written by a newer porch; upgrade porch to read it")
+            raise ModelError(f"{name} is not a porch model file (it does not start with {MAGIC!r})")
+        try:
+            rest = data[len(MAGIC) :]
+            length_line, rest = rest.split(b"\n", 1)
+            length = int(length_line)
+            header = json.loads(rest[:length])
+            weights_bytes = zlib.decompress(rest[length:])
+            bits = int(header["bits"])
+            if not 8 <= bits <= 26 or len(weights_bytes) != 4 * 2**bits:
+                raise ValueError("weights do not match the declared size")
+            if hashlib.sha256(weights_bytes).hexdigest() != header["weights_sha256"]:
+                raise ValueError("weights checksum mismatch")
+            weights = np.frombuffer(weights_bytes, dtype="<f4").astype(np.float32)
+            if not np.isfinite(weights).all():
+                raise ValueError("weights contain NaN or infinity")
+            cal = header["calibration"]
+            return cls(
+                weights=weights,
+                bias=float(header["bias"]),
+                scale=float(cal["scale"]),
+                shift=float(cal["shift"]),
+                bits=bits,
+                manifest=list(header.get("manifest", [])),
+                info=dict(header.get("info", {})),
+                learned=int(header.get("learned", 0)),
+            )
+        except (ValueError, KeyError, TypeError, zlib.error, json.JSONDecodeError) as exc:
+            raise ModelError(f"{name} is corrupt: {exc}") from None
+
+    @classmethod
+    def load(cls, path: str | Path) -> "Model":
+        path = Path(path)
+        try:
+            data = path.read_bytes()
+        except OSError as exc:
+            raise ModelError(f"cannot read model {path}: {exc.strerror or exc}") from None
+        return cls.from_bytes(data, str(path))
+
+    def trained_on(self, sha1: str) -> bool:
+        return any(entry.get("sha1") == sha1 for entry in self.manifest)
