@@ -19,11 +19,11 @@ test: install
 
 # Try the engine on one comment.
 check: install
-	$(BIN)/porch check --author "Cheap Pills" --url "http://pills.example" --text "Buy cheap pills at http://pills.example now!!!"
+	$(BIN)/porch check --author "Cheap Pills" --url "http://pills-shop.biz" --text "Buy cheap pills at http://pills-shop.biz now!!!"
 
 # Rebuild the shipped model from the public collections (see docs/engine.md).
 model: install
-	$(BIN)/porch train $(DATA)/youtube $(DATA)/sms --spamassassin --out src/porch/data/default-model.porch
+	$(BIN)/porch train $(DATA)/youtube $(DATA)/sms --out src/porch/data/default-model.porch
 
 bench: install
 	$(BIN)/python bench/engine.py

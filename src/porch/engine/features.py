@@ -45,16 +45,16 @@ _MAX_WORDS = 1000
 class Features:
     """A sparse feature vector plus what is needed to explain a score in words."""
 
-    index: np.ndarray  # int64 bucket numbers, unique, sorted
-    value: np.ndarray  # float32 values, same length
-    # For explanations: each word and bigram's bucket and value, and for each character-gram
-    # bucket the word it came from.
+    index: np.ndarray  # int64 bucket numbers (a bucket may repeat: values then add up)
+    value: np.ndarray  # float32 values, same length; the whole vector has unit length
+    # For explanations: each word and bigram's bucket and value, and for each character n-gram
+    # occurrence the word it came from.
     phrases: tuple[str, ...]  # the distinct words and bigrams
     phrase_index: np.ndarray  # bucket of each phrase (int64)
     phrase_value: np.ndarray  # value of each phrase's bucket in the vector (float32)
     char_index: np.ndarray  # bucket of every character n-gram occurrence
     char_word: np.ndarray  # for each, the position in `words` of the word it belongs to (-1: none)
-    char_value: np.ndarray  # value of that bucket in the vector, divided by its occurrence count
+    char_value: float  # the value one occurrence of a character n-gram carries
     words: tuple[str, ...]
 
 
@@ -75,24 +75,25 @@ def _hash_strings(tokens: list[str], seed: int, bits: int) -> np.ndarray:
 
 
 def _char_grams(text: str, bits: int) -> tuple[np.ndarray, np.ndarray]:
-    """Bucket of every 3..5-gram of ` text `, and the start position of each."""
+    """Bucket of every 3..5-gram of ` text `, and the middle position of each."""
     padded = " " + text + " "
     cps = np.frombuffer(padded.encode("utf-32-le", "surrogatepass"), dtype=np.uint32).astype(np.uint64)
-    buckets, starts = [], []
+    hashes, middles = [], []
     with np.errstate(over="ignore"):
-        for n in CHAR_SIZES:
+        h = None
+        for n in range(1, CHAR_SIZES[-1] + 1):
             m = len(cps) - n + 1
             if m <= 0:
-                continue
-            h = np.full(m, np.uint64(n), dtype=np.uint64)
-            for k in range(n):
-                h = h * _POLY + cps[k : k + m]
-            buckets.append(_finalise(h, bits))
-            starts.append(np.arange(m, dtype=np.int64) + n // 2)
-    if not buckets:
+                break
+            # the hash of each n-gram extends the hash of the (n-1)-gram starting at the same place
+            h = cps[:m].copy() if h is None else h[:m] * _POLY + cps[n - 1 : n - 1 + m]
+            if n in CHAR_SIZES:
+                hashes.append(h + np.uint64(n))
+                middles.append(np.arange(m, dtype=np.int64) + n // 2)
+    if not hashes:
         empty = np.zeros(0, np.int64)
         return empty, empty
-    return np.concatenate(buckets), np.concatenate(starts)
+    return _finalise(np.concatenate(hashes), bits), np.concatenate(middles)
 
 
 def meta_tokens(norm: Normalised) -> list[str]:
@@ -120,27 +121,55 @@ def _unit(values: np.ndarray, weight: float) -> np.ndarray:
 
 
 def extract(norm: Normalised, bits: int = DEFAULT_BITS) -> Features:
-    """The feature vector of one normalised comment."""
+    """The feature vector of one normalised comment.
+
+    Buckets may repeat in `index` (two groups, or a rare hash collision, landing in one bucket):
+    scoring sums over them, which is what a merged vector would give.
+    """
     words = norm.words[:_MAX_WORDS]
     text = norm.skeleton[:_MAX_CHARS]
-    word_tokens = list(words)
-    word_tokens += [f"{a} {b}" for a, b in zip(words, words[1:])]
 
-    # words: counts per distinct token, damped, unit length
-    phrases = tuple(dict.fromkeys(word_tokens))
-    if phrases:
-        counts: dict[str, int] = {}
-        for t in word_tokens:
-            counts[t] = counts.get(t, 0) + 1
-        phrase_index = _hash_strings(list(phrases), 1, bits)
-        phrase_raw = np.log1p(np.fromiter((counts[p] for p in phrases), np.float64, len(phrases)))
-    else:
-        phrase_index = np.zeros(0, np.int64)
-        phrase_raw = np.zeros(0)
+    # words and bigrams: damped counts, unit length
+    counts: dict[str, int] = {}
+    for t in words:
+        counts[t] = counts.get(t, 0) + 1
+    for a, b in zip(words, words[1:]):
+        t = f"{a} {b}"
+        counts[t] = counts.get(t, 0) + 1
+    phrases = tuple(counts)
+    phrase_index = _hash_strings(list(phrases), 1, bits)
+    phrase_value = _unit(np.log1p(np.fromiter(counts.values(), np.float64, len(counts))), GROUP_WEIGHTS["word"])
 
-    # characters
+    # character n-grams: damped counts per bucket, unit length (a hand-rolled np.unique: the
+    # library call costs more than everything else here on short comments)
     char_index, char_pos = _char_grams(text, bits)
-    # map each character position to the word it falls in (for explanations)
+    if len(char_index):
+        ordered = np.sort(char_index)
+        first = np.empty(len(ordered), dtype=bool)
+        first[0] = True
+        np.not_equal(ordered[1:], ordered[:-1], out=first[1:])
+        starts = np.flatnonzero(first)
+        char_buckets = ordered[starts]
+        char_counts = np.diff(np.append(starts, len(ordered)))
+        char_bucket_value = _unit(np.log1p(char_counts), GROUP_WEIGHTS["char"])
+        # For explanations each occurrence gets the value of a bucket seen once; the damping of
+        # repeats is ignored there, which ranks words the same way at a fraction of the cost.
+        char_share = float(char_bucket_value[char_counts == 1][0]) if (char_counts == 1).any() else 0.0
+    else:
+        char_buckets, char_bucket_value = np.zeros(0, np.int64), np.zeros(0)
+        char_share = 0.0
+
+    # metadata tokens: present or not
+    meta = list(dict.fromkeys(meta_tokens(norm)))
+    meta_index = _hash_strings(meta, 2, bits)
+    meta_value = _unit(np.ones(len(meta)), GROUP_WEIGHTS["meta"])
+
+    index = np.concatenate((phrase_index, char_buckets, meta_index))
+    value = np.concatenate((phrase_value, char_bucket_value, meta_value))
+    total = float(np.sqrt(np.dot(value, value))) or 1.0
+    value = (value / total).astype(np.float32)
+
+    # which word each character position belongs to (for explanations)
     word_of_char = np.full(len(text) + 2, -1, dtype=np.int64)
     pos = 0
     for i, w in enumerate(words):
@@ -150,56 +179,14 @@ def extract(norm: Normalised, bits: int = DEFAULT_BITS) -> Features:
         word_of_char[start + 1 : start + 1 + len(w)] = i
         pos = start + len(w)
     char_word = word_of_char[np.minimum(char_pos, len(word_of_char) - 1)] if len(char_pos) else char_pos
-
-    meta = meta_tokens(norm)
-    meta_index = _hash_strings(meta, 2, bits)
-
-    # Combine the groups: aggregate duplicates per group, damp, scale, then merge.
-    parts_index, parts_value = [], []
-    for idx, raw, group in (
-        (phrase_index, phrase_raw, "word"),
-        (char_index, None, "char"),
-        (meta_index, None, "meta"),
-    ):
-        if len(idx) == 0:
-            continue
-        uniq, inverse, cnt = np.unique(idx, return_inverse=True, return_counts=True)
-        if raw is None:
-            vals = np.log1p(cnt.astype(np.float64))
-        else:
-            vals = np.zeros(len(uniq))
-            np.add.at(vals, inverse, raw)
-        parts_index.append(uniq)
-        parts_value.append(_unit(vals, GROUP_WEIGHTS[group]))
-    if parts_index:
-        all_index = np.concatenate(parts_index)
-        all_value = np.concatenate(parts_value)
-        index, inverse = np.unique(all_index, return_inverse=True)
-        value = np.zeros(len(index))
-        np.add.at(value, inverse, all_value)
-        total = float(np.sqrt(np.dot(value, value)))
-        value = (value / total).astype(np.float32)
-    else:
-        index = np.zeros(0, np.int64)
-        value = np.zeros(0, np.float32)
-
-    def lookup(buckets: np.ndarray) -> np.ndarray:
-        if len(buckets) == 0:
-            return np.zeros(0, np.float32)
-        return value[np.searchsorted(index, buckets)]
-
-    char_value = lookup(char_index)
-    if len(char_index):
-        _, inv, cnt = np.unique(char_index, return_inverse=True, return_counts=True)
-        char_value = char_value / cnt[inv]
     return Features(
         index=index,
         value=value,
         phrases=phrases,
         phrase_index=phrase_index,
-        phrase_value=lookup(phrase_index),
+        phrase_value=value[: len(phrases)],
         char_index=char_index,
         char_word=char_word,
-        char_value=char_value.astype(np.float32),
+        char_value=char_share / total,
         words=words,
     )

@@ -37,7 +37,7 @@ _INVISIBLE = re.compile(
     "[\u00ad\u034f\u061c\u115f\u1160\u17b4\u17b5\u180b-\u180f\u200b-\u200f\u202a-\u202e"
     "\u2060-\u206f\u3164\ufe00-\ufe0f\ufeff\uffa0\U000e0000-\U000e007f\U000e0100-\U000e01ef]"
 )
-_CONTROL = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f\u2028\u2029]")
+_CONTROL = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f\u2028\u2029\ud800-\udfff]")  # lone surrogates too
 _SPACES = re.compile(r"[^\S\n]+")
 _NEWLINES = re.compile(r"\s*\n\s*")
 _TAG = re.compile(r"<\s*(/?)\s*([a-zA-Z][a-zA-Z0-9]*)?[^>]*>")
@@ -81,6 +81,17 @@ _BARE = re.compile(
     re.IGNORECASE,
 )
 _TRAILING = ".,;:!?)]}'\""
+# A bare domain in running text ("see murdev.com") counts as a link only under one of these
+# top-level domains. Hundreds of TLDs are also English words, and people type "pain.it will",
+# "today.do as", "dream.love" when they skip the space after a full stop; with a scheme, "www."
+# or a path the link counts whatever its TLD.
+BARE_TLDS = frozenset(
+    """
+    com net org info biz edu gov io co ai app dev xyz top online site club shop store live pro link
+    click win bid vip work fun space website tech icu buzz cc tv ru su cn jp kr ua kz pl de fr nl es
+    uk eu au ca br mx ar cl tk ml ga cf gq pw ly gl ir vn id ph pk ng za tr gr ro hu cz sk
+    """.split()
+)
 
 _psl = PublicSuffixList(accept_unknown=False)
 
@@ -206,6 +217,8 @@ def extract_links(content: str) -> tuple[Link, ...]:
     rest = _URL.sub(" ", rest)
     for m in _BARE.finditer(rest):
         host = m.group(1)
+        if not m.group(2) and host.rsplit(".", 1)[-1].lower() not in BARE_TLDS:
+            continue
         if _psl.publicsuffix(host.lower()) is None or not registrable_domain(host):
             continue
         link = make_link(host + (m.group(2) or ""), "text")

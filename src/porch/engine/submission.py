@@ -71,11 +71,18 @@ def parse_date(value: Any) -> datetime | None:
 
 
 def _text(value: Any) -> str:
+    """Any value as text; lone surrogates (not encodable, so not real text) become U+FFFD."""
     if value is None:
         return ""
     if isinstance(value, bytes):
         return value.decode("utf-8", "replace")
-    return value if isinstance(value, str) else str(value)
+    text = value if isinstance(value, str) else str(value)
+    if not text.isascii():
+        try:
+            text.encode("utf-8")
+        except UnicodeEncodeError:
+            text = text.encode("utf-8", "replace").decode("utf-8")
+    return text
 
 
 @dataclass(frozen=True, slots=True)

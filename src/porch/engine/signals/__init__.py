@@ -33,7 +33,7 @@ Check = Callable[[Context], "Signal | Iterable[Signal] | None"]
 
 
 def _checks() -> tuple[Check, ...]:
-    from . import content, contact, form, language, links, testvalues
+    from . import contact, content, form, history, language, links, promotion, testvalues
 
     return (
         *testvalues.CHECKS,
@@ -41,7 +41,9 @@ def _checks() -> tuple[Check, ...]:
         *links.CHECKS,
         *contact.CHECKS,
         *content.CHECKS,
+        *promotion.CHECKS,
         *language.CHECKS,
+        *history.CHECKS,
     )
 
 
