@@ -48,15 +48,12 @@ def check(
     model: Optional[Path] = ModelOption,
 ) -> None:
     """Check one comment (from flags) or a stream of comments (--jsonl), and print the verdicts."""
-    from .engine.stream import check_lines, dumps
+    from .engine.stream import check_stream, dumps
     from .engine.submission import Submission
 
     engine = load_engine(model)
     if jsonl:
-        out = sys.stdout.buffer
-        for line in check_lines(engine, sys.stdin.buffer):
-            out.write(line)
-        out.flush()
+        check_stream(engine, sys.stdin.buffer, sys.stdout.buffer)
         return
     if text is None:
         raise fail("give the comment with --text (or stream JSON lines with --jsonl)")

@@ -1,7 +1,9 @@
 """The engine as one object: check a comment, learn from a moderator.
 
 `Engine.check` runs the pipeline of DESIGN.md: normalise → features → content model → named
-signals → verdict. `Engine.learn` applies a moderator's decision to the content model. The engine
+signals → verdict. `Engine.check_many` does the same for a batch: normalisation and signals run
+comment by comment, features, scores and explanations once for the whole batch (features.py says
+why); `check` is a batch of one, so there is one pipeline. `Engine.learn` applies a moderator's decision to the content model. The engine
 holds no connection, file or clock of its own: the caller passes the time and (in the service) a
 read-only view of the site's history, so the same object serves the CLI, the HTTP server and the
 backtest, and tests need nothing but a model.
@@ -12,9 +14,9 @@ from __future__ import annotations
 from datetime import datetime, timezone
 from importlib import resources
 from pathlib import Path
-from typing import Any
+from typing import Any, Sequence
 
-from .features import extract
+from .features import extract, extract_batch
 from .model import Model, ModelError
 from .normalise import normalise
 from .signals import Context, run_checks
@@ -56,11 +58,29 @@ class Engine:
         history: Any = None,
         extra_signals: tuple[Signal, ...] = (),
     ) -> Verdict:
-        norm = normalise(submission.comment_content, submission.comment_author, submission.comment_author_url)
-        features = extract(norm, self.model.bits)
-        ctx = Context(submission, norm, now or datetime.now(timezone.utc), history)
-        signals = run_checks(ctx) + tuple(extra_signals)
-        return decide(self.model.logit(features), signals, self.model.phrases(features))
+        return self.check_many([submission], now=now, history=history, extra_signals=extra_signals)[0]
+
+    def check_many(
+        self,
+        submissions: Sequence[Submission],
+        *,
+        now: datetime | None = None,
+        history: Any = None,
+        extra_signals: tuple[Signal, ...] = (),
+    ) -> list[Verdict]:
+        """The verdicts of many comments, in order; the same as checking them one by one."""
+        now = now or datetime.now(timezone.utc)
+        extra = tuple(extra_signals)
+        norms = [
+            normalise(s.comment_content, s.comment_author, s.comment_author_url) for s in submissions
+        ]
+        features = extract_batch(norms, self.model.bits)
+        logits = self.model.logits(features).tolist()
+        phrases = self.model.explain(features)
+        return [
+            decide(logit, run_checks(Context(s, norm, now, history)) + extra, explained)
+            for s, norm, logit, explained in zip(submissions, norms, logits, phrases)
+        ]
 
     def learn(self, submission: Submission, is_spam: bool) -> bool:
         """Learn a moderator's label for one comment; returns whether the model changed."""

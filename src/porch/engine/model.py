@@ -3,7 +3,9 @@
 **Scoring.** A comment's features `x` (features.py, unit length) give a margin `m = w·x + b`; the
 calibration turns it into log-odds `logit = a·m + c` and the score is `1 / (1 + e^-logit)`. `w` is
 one float32 per hash bucket, so scoring is a gather and a dot product over the comment's few
-hundred buckets: microseconds, with numpy and nothing else loaded.
+hundred buckets: microseconds, with numpy and nothing else loaded. Comments are scored in batches
+(one gather for all of them, one `np.bincount` for the per-comment sums), because at this size
+numpy's per-call cost, not the arithmetic, is what a check pays for.
 
 **Training** (train.py) fits `w, b` with scikit-learn's L2-regularised logistic regression
 (liblinear, deterministic) and then fits `a, c` by Platt scaling on out-of-fold margins, so that a
@@ -83,40 +85,66 @@ class Model:
         return cls(np.zeros(2**bits, np.float32), bits=bits)
 
     # -- scoring -----------------------------------------------------------------------------
+    def logits(self, f: Features) -> np.ndarray:
+        """The calibrated log-odds of every comment of a batch (float64, one per row)."""
+        margins = np.bincount(f.rows(), weights=self.weights[f.index] * f.value, minlength=len(f))
+        return self.scale * (margins + self.bias) + self.shift
+
     def logit(self, f: Features) -> float:
-        margin = float(np.dot(self.weights[f.index], f.value)) + self.bias
-        return self.scale * margin + self.shift
+        """The calibrated log-odds of one comment (a batch of one)."""
+        return float(self.logits(f)[0])
+
+    def explain(self, f: Features, limit: int = 8) -> list[tuple[Phrase, ...]]:
+        """For every comment of a batch, its words and bigrams ranked by how hard they pushed
+        the logit.
+
+        A word's push is its own weight plus that of the character n-grams inside it (shared
+        between the word's occurrences), so a misspelt or glued spam word ("subscrib",
+        "checkout") still shows up by name. The sums are done for the whole batch at once; what
+        is left per comment is walking its few phrases above the 0.05 cut-off.
+        """
+        n, w = len(f), self.weights
+        n_phrases = len(f.phrases)
+        if not n_phrases:
+            return [()] * n
+        phrase_row = np.repeat(np.arange(n), np.diff(f.phrase_ptr))
+        own = w[f.phrase_index] * f.phrase_value
+        inside = f.char_word >= 0
+        word_row = phrase_row[f.word_phrase]
+        per_word = np.bincount(f.char_word[inside], weights=w[f.char_index[inside]], minlength=len(f.word_phrase))
+        per_word = per_word * f.char_value[word_row] / f.phrase_count[f.word_phrase]
+        # each phrase's own push first, then its word occurrences in order (one bincount)
+        contrib = np.bincount(
+            np.concatenate((np.arange(n_phrases), f.word_phrase)),
+            weights=np.concatenate((own.astype(np.float64), per_word)),
+            minlength=n_phrases,
+        )
+        scaled = contrib * self.scale
+        strong = np.flatnonzero(np.abs(scaled) >= 0.05)
+        out: list[list[Phrase]] = [[] for _ in range(n)]
+        if not len(strong):
+            return [()] * n
+        # strongest first within each comment; ties keep the phrase order
+        strong = strong[np.lexsort((strong, -np.abs(contrib[strong]), phrase_row[strong]))]
+        taken: dict[int, set[str]] = {}
+        phrases = f.phrases
+        for j, row, c in zip(strong.tolist(), phrase_row[strong].tolist(), scaled[strong].tolist()):
+            listed = out[row]
+            if len(listed) >= limit:
+                continue
+            text = phrases[j]
+            seen = taken.setdefault(row, set())
+            parts = text.split(" ")
+            if text in seen or any(p in seen for p in parts):
+                continue  # a bigram adds nothing once its words are listed, and vice versa
+            seen.update(parts)
+            seen.add(text)
+            listed.append(Phrase(text, round(c, 3)))
+        return [tuple(p) for p in out]
 
     def phrases(self, f: Features, limit: int = 8) -> tuple[Phrase, ...]:
-        """Words and bigrams of the comment ranked by how hard they pushed the logit.
-
-        A word's push is its own weight plus that of the character n-grams inside it, so a
-        misspelt or glued spam word ("subscrib", "checkout") still shows up by name.
-        """
-        if not f.words:
-            return ()
-        w = self.weights
-        contrib = dict(zip(f.phrases, (w[f.phrase_index] * f.phrase_value).tolist()))
-        if len(f.char_index):
-            inside = f.char_word >= 0
-            per_word = np.bincount(f.char_word[inside], weights=w[f.char_index[inside]], minlength=len(f.words))
-            per_word = per_word * f.char_value
-            for word, c in zip(f.words, per_word.tolist()):
-                contrib[word] += c / f.words.count(word) if c else 0.0
-        ranked = sorted(contrib.items(), key=lambda kv: -abs(kv[1]))
-        out: list[Phrase] = []
-        taken: set[str] = set()
-        for text, c in ranked:
-            c *= self.scale
-            if abs(c) < 0.05 or len(out) >= limit:
-                break
-            parts = text.split(" ")
-            if text in taken or any(p in taken for p in parts):
-                continue  # a bigram adds nothing once its words are listed, and vice versa
-            taken.update(parts)
-            taken.add(text)
-            out.append(Phrase(text, round(c, 3)))
-        return tuple(out)
+        """The explaining phrases of one comment (a batch of one); see `explain`."""
+        return self.explain(f, limit)[0]
 
     # -- learning ----------------------------------------------------------------------------
     def learn(self, f: Features, is_spam: bool, max_step: float = MAX_STEP) -> bool:

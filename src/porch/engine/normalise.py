@@ -142,7 +142,8 @@ def skeleton(text: str) -> str:
         return text
     decomposed = unicodedata.normalize("NFD", text)
     stripped = "".join(ch for ch in decomposed if not unicodedata.combining(ch))
-    return unicodedata.normalize("NFC", stripped)
+    # once its accent is gone a letter may be a look-alike itself (`ά` → `α` → `a`)
+    return unicodedata.normalize("NFC", stripped).translate(_SKELETON_TABLE)
 
 
 def visible_text(content: str) -> str:
