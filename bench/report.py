@@ -6,7 +6,6 @@ replaces only that section, so figures from different runs and scripts live side
 
 from __future__ import annotations
 
-import os
 import platform
 import subprocess
 from datetime import datetime, timezone

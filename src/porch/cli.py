@@ -67,11 +67,9 @@ def check(
 def _register_subcommands() -> None:
     from . import evaluate_cli
 
+    from .server.cli import register
+
     evaluate_cli.register(app)
-    try:
-        from .server.cli import register
-    except ImportError:  # the service is an optional part of a partial install
-        return
     register(app)
 
 

@@ -45,7 +45,6 @@ import email.header
 import email.message
 import email.utils
 import hashlib
-import io
 import json
 import math
 import re

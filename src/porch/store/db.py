@@ -1,0 +1,112 @@
+"""Opening the database: the SQLAlchemy engine, SQLite's pragmas, and Alembic migrations in code.
+
+SQLite is the zero-set-up default, so it is tuned for a server rather than left at its defaults:
+
+* `journal_mode=WAL` lets readers (every check) run while a writer commits (feedback, the batched
+  check log), across worker processes;
+* `synchronous=FULL`: a commit is on disk when it returns — the check log is written in batches
+  (see server/checklog.py), so the fsync is paid a few times a second, not per check;
+* `busy_timeout` makes a writer wait for another process's commit instead of failing at once;
+* `foreign_keys=ON`, which SQLite leaves off.
+
+PostgreSQL URLs (`postgresql://`) are mapped to psycopg 3 in config.py. Migrations ship inside the
+package (`porch/store/migrations`) and are applied programmatically by `migrate()`, on `porch
+serve` and `porch site …` and in the tests, so a newcomer never runs `alembic` by hand.
+"""
+
+from __future__ import annotations
+
+from importlib import resources
+from pathlib import Path
+
+from sqlalchemy import create_engine, event
+from sqlalchemy.engine import Connection, Engine
+from sqlalchemy.pool import NullPool
+
+from ..config import normalise_database_url
+
+BUSY_TIMEOUT_MS = 10_000
+
+
+class StoreError(Exception):
+    """The database cannot be opened or migrated (a clear message for the CLI)."""
+
+
+def open_database(url: str, *, pool_size: int = 5) -> Engine:
+    url = normalise_database_url(url)
+    if url.startswith("sqlite"):
+        path = url.split("///", 1)[1] if "///" in url else ""
+        if path and path != ":memory:":
+            Path(path).parent.mkdir(parents=True, exist_ok=True)
+        engine = create_engine(
+            url,
+            connect_args={"check_same_thread": False, "timeout": BUSY_TIMEOUT_MS / 1000},
+            pool_size=pool_size,
+            max_overflow=10,
+        )
+        event.listen(engine, "connect", _sqlite_pragmas)
+        return engine
+    if url.startswith("postgresql"):
+        return create_engine(url, pool_size=pool_size, max_overflow=10, pool_pre_ping=True)
+    try:
+        return create_engine(url)
+    except Exception as exc:  # an unknown dialect or a malformed URL
+        raise StoreError(f"cannot use database URL: {exc}") from None
+
+
+def _sqlite_pragmas(dbapi_connection, _record) -> None:
+    cursor = dbapi_connection.cursor()
+    cursor.execute("PRAGMA journal_mode=WAL")
+    cursor.execute("PRAGMA synchronous=FULL")
+    cursor.execute(f"PRAGMA busy_timeout={BUSY_TIMEOUT_MS}")
+    cursor.execute("PRAGMA foreign_keys=ON")
+    cursor.close()
+
+
+def _alembic_config(connection: Connection):
+    from alembic.config import Config
+
+    config = Config()
+    config.set_main_option("script_location", str(resources.files("porch.store") / "migrations"))
+    config.attributes["connection"] = connection
+    return config
+
+
+def head_revision() -> str:
+    from alembic.script import ScriptDirectory
+
+    config = _alembic_config(None)  # type: ignore[arg-type]
+    return ScriptDirectory.from_config(config).get_current_head()
+
+
+def current_revision(engine: Engine) -> str | None:
+    from alembic.runtime.migration import MigrationContext
+
+    with engine.connect() as conn:
+        return MigrationContext.configure(conn).get_current_revision()
+
+
+def migrate(engine: Engine) -> None:
+    """Bring the schema to the newest revision (a no-op when it is there already)."""
+    from alembic import command
+
+    try:
+        if current_revision(engine) == head_revision():
+            return
+        with engine.begin() as conn:
+            if conn.dialect.name == "postgresql":  # two servers starting at once migrate one by one
+                conn.exec_driver_sql("SELECT pg_advisory_xact_lock(7450981)")
+            command.upgrade(_alembic_config(conn), "head")
+    except StoreError:
+        raise
+    except Exception as exc:
+        raise StoreError(f"cannot open or migrate the database: {exc}") from exc
+
+
+def sqlite_path(engine: Engine) -> Path | None:
+    if engine.dialect.name != "sqlite" or not engine.url.database or engine.url.database == ":memory:":
+        return None
+    return Path(engine.url.database)
+
+
+__all__ = ["open_database", "migrate", "StoreError", "Engine", "NullPool"]

@@ -1,0 +1,173 @@
+"""The tables, as SQLAlchemy Core metadata (the migrations in migrations/ create the same tables).
+
+One schema serves SQLite and PostgreSQL. Choices that matter:
+
+* `sites` is shared by every part of porch (the Akismet service now, the comment server and the
+  moderation dashboard next): a numeric id for joins, a `public_id` safe to show in URLs, and a
+  JSON `settings` column that later features extend without a migration (`learning` lives there).
+* API keys are stored only as HMAC-SHA256 hashes under the server secret (keys are 128 random
+  bits, so a fast keyed hash is enough; argon2 is for passwords). `prefix` is for people to tell
+  keys apart in `porch site list`.
+* The check log keeps the raw submission only until the retention sweep nulls it; the IP address
+  sits in its own column so it can be cut to its network sooner. Counts live in `daily_counts`,
+  which retention never touches.
+* `feedback_events` is append-only with an ordered id: every worker replays it into its in-memory
+  models. `scope` records which model an event trains ("site:12" or "shared") at the time it was
+  given, so replay does not depend on settings that change later.
+* Reputation and campaign rows hold keyed hashes, never an address or a network in the clear.
+* Times are timezone-aware UTC (`DateTime(timezone=True)`); SQLite hands them back naive, and the
+  queries treat naive as UTC.
+"""
+
+from __future__ import annotations
+
+from sqlalchemy import (
+    JSON,
+    BigInteger,
+    Boolean,
+    Column,
+    Date,
+    DateTime,
+    Float,
+    ForeignKey,
+    Index,
+    Integer,
+    LargeBinary,
+    MetaData,
+    String,
+    Table,
+    Text,
+)
+
+# SQLite only auto-increments an INTEGER PRIMARY KEY; PostgreSQL gets a BIGINT identity.
+BigId = BigInteger().with_variant(Integer, "sqlite")
+
+metadata = MetaData(
+    naming_convention={
+        "ix": "ix_%(table_name)s_%(column_0_N_name)s",
+        "uq": "uq_%(table_name)s_%(column_0_N_name)s",
+        "fk": "fk_%(table_name)s_%(column_0_name)s_%(referred_table_name)s",
+        "pk": "pk_%(table_name)s",
+    }
+)
+
+sites = Table(
+    "sites",
+    metadata,
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    Column("public_id", String(32), nullable=False, unique=True),
+    Column("url", Text, nullable=False),
+    Column("name", Text, nullable=False, server_default=""),
+    Column("settings", JSON, nullable=False),
+    Column("created_at", DateTime(timezone=True), nullable=False),
+    Column("updated_at", DateTime(timezone=True), nullable=False),
+)
+
+api_keys = Table(
+    "api_keys",
+    metadata,
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    Column("site_id", Integer, ForeignKey("sites.id", ondelete="CASCADE"), nullable=False, index=True),
+    Column("key_hash", String(64), nullable=False, unique=True),
+    Column("prefix", String(8), nullable=False),
+    Column("created_at", DateTime(timezone=True), nullable=False),
+    Column("revoked_at", DateTime(timezone=True)),
+)
+
+checks = Table(
+    "checks",
+    metadata,
+    Column("id", BigId, primary_key=True, autoincrement=True),
+    Column("guid", String(36), nullable=False, unique=True),
+    Column("site_id", Integer, ForeignKey("sites.id", ondelete="CASCADE"), nullable=False),
+    Column("created_at", DateTime(timezone=True), nullable=False),
+    Column("source", String(16), nullable=False),  # akismet | api
+    Column("verdict", String(8), nullable=False),  # ham | spam | discard
+    Column("score", Float, nullable=False),
+    Column("reasons", JSON, nullable=False),
+    Column("is_test", Boolean, nullable=False, server_default="0"),
+    Column("recheck", Boolean, nullable=False, server_default="0"),
+    Column("fingerprint", BigInteger),  # SimHash as a signed 64-bit integer
+    Column("network_hash", String(32)),
+    Column("ip", String(64)),  # cut to the network after ip_retention_days
+    Column("ip_cut", Boolean, nullable=False, server_default="0"),
+    Column("submission", JSON(none_as_null=True)),  # raw fields without the IP; NULL after raw_retention_days
+    Column("feedback", String(8)),  # spam | ham, once a moderator said so
+    Index(None, "site_id", "created_at"),
+    Index(None, "site_id", "network_hash", "created_at"),
+)
+
+feedback_events = Table(
+    "feedback_events",
+    metadata,
+    Column("id", BigId, primary_key=True, autoincrement=True),
+    Column("site_id", Integer, ForeignKey("sites.id", ondelete="CASCADE"), nullable=False, index=True),
+    Column("scope", String(32), nullable=False),  # "site:<id>" or "shared"
+    Column("created_at", DateTime(timezone=True), nullable=False),
+    Column("label", String(4), nullable=False),  # spam | ham
+    Column("source", String(16), nullable=False),
+    Column("guid", String(36)),
+    Column("submission", JSON(none_as_null=True)),  # what the model learns from; NULL once snapshotted and expired
+)
+
+reputation = Table(
+    "reputation",
+    metadata,
+    Column("site_id", Integer, ForeignKey("sites.id", ondelete="CASCADE"), primary_key=True),
+    Column("kind", String(16), primary_key=True),
+    Column("key_hash", String(32), primary_key=True),
+    Column("spam", Float, nullable=False),
+    Column("ham", Float, nullable=False),
+    Column("updated_at", DateTime(timezone=True), nullable=False),
+)
+
+fingerprints = Table(
+    "fingerprints",
+    metadata,
+    Column("id", BigId, primary_key=True, autoincrement=True),
+    Column("site_id", Integer, ForeignKey("sites.id", ondelete="CASCADE"), nullable=False),
+    Column("guid", String(36), nullable=False),
+    Column("created_at", DateTime(timezone=True), nullable=False),
+    Column("fingerprint", BigInteger, nullable=False),
+    Column("band0", Integer, nullable=False),
+    Column("band1", Integer, nullable=False),
+    Column("band2", Integer, nullable=False),
+    Column("band3", Integer, nullable=False),
+    Column("network_hash", String(32)),
+    Column("page_hash", String(32)),
+    Column("label", String(4)),  # spam | ham once a copy was marked
+    Index(None, "site_id", "band0", "id"),
+    Index(None, "site_id", "band1", "id"),
+    Index(None, "site_id", "band2", "id"),
+    Index(None, "site_id", "band3", "id"),
+    Index(None, "site_id", "created_at"),
+    Index(None, "site_id", "label"),
+)
+
+daily_counts = Table(
+    "daily_counts",
+    metadata,
+    Column("site_id", Integer, ForeignKey("sites.id", ondelete="CASCADE"), primary_key=True),
+    Column("day", Date, primary_key=True),
+    Column("checks", Integer, nullable=False, server_default="0"),
+    Column("ham", Integer, nullable=False, server_default="0"),
+    Column("spam", Integer, nullable=False, server_default="0"),
+    Column("discard", Integer, nullable=False, server_default="0"),
+    Column("missed_spam", Integer, nullable=False, server_default="0"),
+    Column("false_positives", Integer, nullable=False, server_default="0"),
+    Column("submitted_spam", Integer, nullable=False, server_default="0"),
+    Column("submitted_ham", Integer, nullable=False, server_default="0"),
+)
+
+model_snapshots = Table(
+    "model_snapshots",
+    metadata,
+    Column("scope", String(32), primary_key=True),
+    Column("last_event_id", BigInteger, nullable=False),
+    Column("created_at", DateTime(timezone=True), nullable=False),
+    Column("model", LargeBinary, nullable=False),
+)
+
+COUNT_COLUMNS = (
+    "checks", "ham", "spam", "discard", "missed_spam", "false_positives", "submitted_spam", "submitted_ham",
+)
