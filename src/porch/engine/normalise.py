@@ -172,6 +172,17 @@ def registrable_domain(host: str) -> str:
     return _psl.privatesuffix(host) or ""
 
 
+@lru_cache(maxsize=4096)
+def site_domain(blog: str, permalink: str = "") -> str:
+    """The registrable domain of the site a comment was posted on ('' if unknown)."""
+    for url in (blog, permalink):
+        if url:
+            link = make_link(url, "site")
+            if link is not None and link.domain:
+                return link.domain
+    return ""
+
+
 def make_link(url: str, source: str, anchor: str = "") -> Link | None:
     """A `Link` from a URL as written (scheme optional); None if it has no host."""
     url = url.strip().rstrip(_TRAILING)

@@ -47,10 +47,9 @@ import ipaddress
 import math
 from functools import lru_cache
 from hashlib import sha256
-from urllib.parse import urlsplit
 
 from .history import Standing
-from .normalise import Normalised, normalise, registrable_domain
+from .normalise import Normalised, normalise, site_domain
 from .submission import Submission
 
 KINDS = ("network", "email", "author_url", "link_domain")
@@ -104,20 +103,6 @@ def normalise_email(address: str) -> str | None:
     if domain in GMAIL_DOMAINS:
         local, domain = local.replace(".", ""), "gmail.com"
     return f"{local}@{domain}" if local else None
-
-
-@lru_cache(maxsize=4096)
-def site_domain(blog: str, permalink: str = "") -> str:
-    """The registrable domain of the site a comment was posted on ('' if unknown)."""
-    for url in (blog, permalink):
-        if url:
-            try:
-                host = urlsplit(url if "://" in url else "http://" + url).hostname or ""
-            except ValueError:
-                continue
-            if host:
-                return registrable_domain(host)
-    return ""
 
 
 def reputation_keys(submission: Submission, norm: Normalised | None = None) -> list[tuple[str, str]]:

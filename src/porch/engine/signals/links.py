@@ -42,11 +42,8 @@ YouTube spammers use their own names, which is the point of not firing on names.
 from __future__ import annotations
 
 import re
-from functools import lru_cache
-from urllib.parse import urlsplit
 
-from ..normalise import Link, clean, extract_links, registrable_domain, skeleton
-from ..submission import Submission
+from ..normalise import Link, clean, extract_links, site_domain, skeleton
 from ..verdict import Signal
 from . import Check, Context
 
@@ -104,30 +101,12 @@ def _plural(n: int, word: str) -> str:
     return f"{n} {word}" if n == 1 else f"{n} {word}s"
 
 
-def _site_domain(sub: Submission) -> str:
-    """The registrable domain of the site the comment was posted on ('' if unknown)."""
-    return _site_domain_of(sub.blog, sub.permalink)
-
-
-@lru_cache(maxsize=4096)
-def _site_domain_of(blog: str, permalink: str) -> str:
-    for url in (blog, permalink):
-        if url:
-            try:
-                host = urlsplit(url if "://" in url else "http://" + url).hostname or ""
-            except ValueError:
-                continue
-            if host:
-                return registrable_domain(host)
-    return ""
-
-
 def _foreign_links(ctx: Context) -> list[Link]:
     """The content's links, less those pointing back at the site itself and run-together words."""
     links = ctx.norm.links
     if not links:
         return []
-    site = _site_domain(ctx.submission)
+    site = site_domain(ctx.submission.blog, ctx.submission.permalink)
     return [link for link in links if not (site and link.domain == site)]
 
 
@@ -235,7 +214,7 @@ def check_author_url_repeated(ctx: Context) -> Signal | None:
     n = sum(1 for link in ctx.norm.links if link.domain == own.domain)
     if not n:
         return None
-    if own.domain == _site_domain(ctx.submission):
+    if own.domain == site_domain(ctx.submission.blog, ctx.submission.permalink):
         return None
     return Signal("links.author_url_repeated", "links to the author's own site", AUTHOR_URL_REPEATED_WEIGHT,
                   f"{own.domain} is the author URL and is linked "
