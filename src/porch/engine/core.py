@@ -3,7 +3,8 @@
 `Engine.check` runs the pipeline of DESIGN.md: normalise → features → content model → named
 signals → verdict. `Engine.check_many` does the same for a batch: normalisation and signals run
 comment by comment, features, scores and explanations once for the whole batch (features.py says
-why); `check` is a batch of one, so there is one pipeline. `Engine.learn` applies a moderator's decision to the content model. The engine
+why); `check` is a batch of one, so there is one pipeline. A caller that has normalised the
+comments already (the service does, for its history lookups) passes them as `norms`. `Engine.learn` applies a moderator's decision to the content model. The engine
 holds no connection, file or clock of its own: the caller passes the time and (in the service) a
 read-only view of the site's history, so the same object serves the CLI, the HTTP server and the
 backtest, and tests need nothing but a model.
@@ -18,7 +19,7 @@ from typing import Any, Sequence
 
 from .features import extract, extract_batch
 from .model import Model, ModelError
-from .normalise import normalise
+from .normalise import Normalised, normalise
 from .signals import Context, run_checks
 from .submission import Submission
 from .verdict import Signal, Verdict, decide
@@ -57,8 +58,12 @@ class Engine:
         now: datetime | None = None,
         history: Any = None,
         extra_signals: tuple[Signal, ...] = (),
+        norm: Normalised | None = None,
     ) -> Verdict:
-        return self.check_many([submission], now=now, history=history, extra_signals=extra_signals)[0]
+        norms = None if norm is None else [norm]
+        return self.check_many(
+            [submission], now=now, history=history, extra_signals=extra_signals, norms=norms
+        )[0]
 
     def check_many(
         self,
@@ -67,19 +72,32 @@ class Engine:
         now: datetime | None = None,
         history: Any = None,
         extra_signals: tuple[Signal, ...] = (),
+        norms: Sequence[Normalised] | None = None,
+        histories: Sequence[Any] | None = None,
     ) -> list[Verdict]:
-        """The verdicts of many comments, in order; the same as checking them one by one."""
+        """The verdicts of many comments, in order; the same as checking them one by one.
+
+        `norms` are the comments' `normalise(...)` results when the caller already has them (the
+        service needs them for reputation keys and fingerprints, and normalising is a good part of
+        a check's cost). `histories` gives each comment its own history (the service batches
+        comments from many sites); otherwise `history` applies to all of them.
+        """
         now = now or datetime.now(timezone.utc)
         extra = tuple(extra_signals)
-        norms = [
-            normalise(s.comment_content, s.comment_author, s.comment_author_url) for s in submissions
-        ]
+        if norms is None:
+            norms = [normalise(s.comment_content, s.comment_author, s.comment_author_url) for s in submissions]
+        elif len(norms) != len(submissions):
+            raise ValueError("norms must match submissions one to one")
+        if histories is None:
+            histories = [history] * len(submissions)
+        elif len(histories) != len(submissions):
+            raise ValueError("histories must match submissions one to one")
         features = extract_batch(norms, self.model.bits)
         logits = self.model.logits(features).tolist()
         phrases = self.model.explain(features)
         return [
-            decide(logit, run_checks(Context(s, norm, now, history)) + extra, explained)
-            for s, norm, logit, explained in zip(submissions, norms, logits, phrases)
+            decide(logit, run_checks(Context(s, norm, now, h)) + extra, explained)
+            for s, norm, h, logit, explained in zip(submissions, norms, histories, logits, phrases)
         ]
 
     def learn(self, submission: Submission, is_spam: bool) -> bool:

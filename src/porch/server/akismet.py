@@ -175,7 +175,7 @@ async def comment_check(request: Request) -> Response:
     site, form, answer = await authenticate(request, need_ip=True)
     if answer is not None:
         return answer
-    result = request.app.state.porch["service"].check(site, _without_key(form), "akismet")
+    result = await request.app.state.porch["batcher"].check(site, _without_key(form), "akismet")
     verdict = result.verdict
     headers = {"X-akismet-guid": result.guid, "X-porch-score": f"{verdict.score:.4f}"}
     if verdict.discard:

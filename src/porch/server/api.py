@@ -95,7 +95,7 @@ class FeedbackOut(BaseModel):
     note: str = ""
 
 
-def site_for(request: Request, credentials: HTTPAuthorizationCredentials | None = Depends(bearer)):
+async def site_for(request: Request, credentials: HTTPAuthorizationCredentials | None = Depends(bearer)):
     if credentials is None or not credentials.credentials:
         metrics.REFUSED.labels("no_key").inc()
         raise HTTPException(401, "send the site's API key as `Authorization: Bearer KEY`",
@@ -119,7 +119,7 @@ def site_for(request: Request, credentials: HTTPAuthorizationCredentials | None 
     responses={401: {"description": "missing or invalid key"}, 429: {"description": "rate limited"}},
 )
 async def check(comment: Comment, request: Request, site=Depends(site_for)) -> CheckOut:
-    result = request.app.state.porch["service"].check(site, comment.fields(), "api")
+    result = await request.app.state.porch["batcher"].check(site, comment.fields(), "api")
     v = result.verdict
     return CheckOut(
         guid=result.guid, verdict=v.verdict, spam=v.spam, score=round(v.score, 4),

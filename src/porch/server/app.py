@@ -1,9 +1,10 @@
 """The app factory: `create_app(settings)` wires the store, the engine and the routes together.
 
 On start (the ASGI lifespan) the app opens the database and applies the migrations, loads the
-shipped model (or `model_path`), replays feedback into it (learning.py), and starts three
-background jobs: the check-log writer thread, the feedback poller (other workers' feedback) and
-the retention sweep. Routes live in akismet.py (the Akismet protocol) and api.py (the JSON API).
+shipped model (or `model_path`), replays feedback into it (learning.py), and starts the
+background jobs: the check-log writer thread, the check batcher's thread (batcher.py), the
+feedback poller (other workers' feedback) and the retention sweep. Routes live in akismet.py
+(the Akismet protocol) and api.py (the JSON API).
 
 Two guards sit in front of every route, as a plain ASGI middleware so that they run before any
 body is parsed: bodies over `max_body_bytes` are refused with 413 (by Content-Length, or while
@@ -135,6 +136,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         finally:
             for task in tasks:
                 task.cancel()
+            state["batcher"].stop()
             state["checklog"].stop()
             due = state["learner"].due_snapshots()
             if due:
@@ -187,6 +189,7 @@ def _printable(part: Any) -> Any:
 def build_state(settings: Settings) -> dict[str, Any]:
     from ..engine import Engine
     from ..store import Store, migrate, open_database
+    from .batcher import CheckBatcher
     from .checklog import CheckLogWriter
     from .learning import Learner
     from .limits import RateLimiter
@@ -200,6 +203,7 @@ def build_state(settings: Settings) -> dict[str, Any]:
     learner.start()
     checklog = CheckLogWriter(store)
     checklog.start()
+    service = Service(settings, store, learner, checklog)
     return {
         "settings": settings,
         "store": store,
@@ -209,7 +213,8 @@ def build_state(settings: Settings) -> dict[str, Any]:
         "limiter": RateLimiter(
             settings.key_rate_per_second, settings.key_burst, settings.workers, settings.redis_url
         ),
-        "service": Service(settings, store, learner, checklog),
+        "service": service,
+        "batcher": CheckBatcher(service),
     }
 
 

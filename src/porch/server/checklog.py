@@ -1,8 +1,8 @@
 """The check log's writer: rows are queued by the request and written in batches by a thread.
 
 A check must answer in about a millisecond, and a durable SQLite commit (WAL, synchronous=FULL)
-costs an fsync. So a check puts its log row, its fingerprint row and its count increments on a
-queue and returns; this thread writes whatever has gathered every `interval` seconds (50 ms) in one
+costs an fsync. So a batch of checks puts its log rows, fingerprint rows and count increments
+on a queue and returns; this thread writes whatever has gathered every `interval` seconds (50 ms) in one
 transaction, summing the counts per site and day. The price is that a check's guid reaches the
 database up to ~50 ms after its answer: feedback that quotes the guid still finds the comment by
 its fields (submit-spam carries them, as Akismet requires) and by its fingerprint, and the writer
@@ -40,14 +40,15 @@ class CheckLogWriter:
         self._thread: threading.Thread | None = None
         self.lost = 0
 
-    def add(self, row: dict, fingerprint: dict | None, counts: dict[str, int]) -> None:
+    def add_many(self, rows: list[dict], fingerprints: list[dict]) -> None:
+        """Queue a batch of checks' log rows; each counts as one check and one of its verdict."""
         with self._lock:
-            self._rows.append(row)
-            if fingerprint is not None:
-                self._prints.append(fingerprint)
-            bucket = self._counts[(row["site_id"], row["created_at"].date())]
-            for key, value in counts.items():
-                bucket[key] += value
+            self._rows += rows
+            self._prints += fingerprints
+            for row in rows:
+                bucket = self._counts[(row["site_id"], row["created_at"].date())]
+                bucket["checks"] += 1
+                bucket[row["verdict"]] += 1
 
     def start(self) -> None:
         self._thread = threading.Thread(target=self._run, name="porch-checklog", daemon=True)

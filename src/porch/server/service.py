@@ -1,8 +1,11 @@
 """What the service does with a comment, whatever the protocol it came in by.
 
-`Service.check` is the one path from an authenticated request to a verdict: normalise the comment,
-ask the engine which reputation keys and which fingerprint matter, read the site's history for them
-from the store (three indexed lookups), let the site's current model decide, and queue the log row.
+`Service.check_batch` is the one path from authenticated requests to verdicts: normalise each
+comment once, ask the engine which reputation keys and which fingerprint matter, read the history
+of the whole batch from the store (three statements, store/history.py), let each site's current
+model decide (one `Engine.check_many` per model, reusing the normal forms), and queue the log rows.
+The HTTP routes reach it through the batcher (batcher.py), which gathers concurrent requests;
+`Service.check` is a batch of one, for callers that want an answer in their own thread.
 `Service.feedback` is the one path for a moderator's decision: find the original check (by guid,
 else by near-duplicate fingerprint), append a feedback event with the text to learn from, update
 reputation and campaign marks in the same transaction, and apply the event to this worker's model.
@@ -13,20 +16,24 @@ Nothing here logs commenter data: the log line for a check names the site and th
 
 from __future__ import annotations
 
+import hmac
 import ipaddress
 import logging
+import os
 import time
 import uuid
 from dataclasses import dataclass
 from datetime import datetime, timedelta, timezone
-from typing import Any, Mapping
+from hashlib import sha256
+from typing import Any, Mapping, Sequence
 
 from ..engine import Submission, Verdict
 from ..engine import campaigns as camp
 from ..engine.history import CampaignMatch, SiteHistory, Standing
 from ..engine.normalise import normalise
 from ..engine.reputation import add as add_decision
-from ..engine.reputation import hashed_key, network_of, reputation_keys, standing_at
+from ..engine.reputation import network_of, reputation_keys, standing_at
+from ..store.history import HistoryAnswer, HistoryQuery, NearRow
 from ..store.queries import Site, to_signed64, utc
 from . import metrics
 
@@ -39,6 +46,70 @@ PERSONAL = ("user_ip",)  # kept out of the raw JSON: the IP has its own column a
 class CheckResult:
     guid: str
     verdict: Verdict
+
+
+@dataclass(frozen=True, slots=True)
+class CheckRequest:
+    site: Site
+    data: Mapping[str, Any]
+    source: str  # "akismet" | "api" | "comments": a metrics label
+    started: float = 0.0  # time.perf_counter() when the request arrived (0: now)
+
+
+@dataclass(slots=True)
+class _Item:
+    """One request of a batch, prepared: its submission, normal form and hashed history keys."""
+
+    index: int
+    site: Site
+    source: str
+    started: float
+    sub: Submission
+    norm: Any
+    keys: list[tuple[str, str]]
+    hashed: list[tuple[str, str]]
+    fp: int | None
+    bands: list[int] | None
+    network_hash: str | None
+    page_hash: str | None
+    recheck: bool
+    guid: str
+
+    @property
+    def logs_fingerprint(self) -> bool:
+        """Whether this check becomes a copy later checks can match (not tests, not rechecks)."""
+        return self.fp is not None and not self.sub.is_test and not self.recheck
+
+
+class _Earlier:
+    """The comments earlier in a batch, as later ones would see them once logged."""
+
+    def __init__(self) -> None:
+        self.networks: dict[tuple[int, str], int] = {}
+        self.bands: dict[tuple[int, int, int], list[NearRow]] = {}
+        self.count = 0
+
+    def add(self, it: _Item) -> None:
+        self.count += 1
+        if it.network_hash and not it.recheck:
+            key = (it.site.id, it.network_hash)
+            self.networks[key] = self.networks.get(key, 0) + 1
+        if it.logs_fingerprint:
+            row = NearRow(-self.count, it.guid, to_signed64(it.fp), it.network_hash, it.page_hash, None, *it.bands)
+            for i, band in enumerate(it.bands):
+                self.bands.setdefault((it.site.id, i, band), []).append(row)
+
+    def from_network(self, it: _Item) -> int:
+        return self.networks.get((it.site.id, it.network_hash), 0) if it.network_hash else 0
+
+    def copies_of(self, it: _Item) -> list[NearRow]:
+        if it.bands is None or not self.bands:
+            return []
+        found: dict[int, NearRow] = {}
+        for i, band in enumerate(it.bands):
+            for row in self.bands.get((it.site.id, i, band), ()):
+                found[row.id] = row
+        return list(found.values())
 
 
 @dataclass(frozen=True, slots=True)
@@ -57,6 +128,7 @@ class Service:
         self.learner = learner
         self.checklog = checklog
         self._site_secrets: dict[int, bytes] = {}
+        self._hashers: dict[int, Any] = {}
 
     def site_secret(self, site_id: int) -> bytes:
         secret = self._site_secrets.get(site_id)
@@ -64,65 +136,159 @@ class Service:
             secret = self._site_secrets[site_id] = self.store.site_secret(site_id)
         return secret
 
+    def hashed_key(self, site_id: int, kind: str, key: str) -> str:
+        """`reputation.hashed_key(site secret, kind, key)`, from a keyed HMAC kept per site (the
+        key schedule is paid once per site, not once per key)."""
+        base = self._hashers.get(site_id)
+        if base is None:
+            base = self._hashers[site_id] = hmac.new(self.site_secret(site_id), digestmod=sha256)
+        mac = base.copy()
+        mac.update(f"{kind}\x00{key}".encode("utf-8", "surrogatepass"))
+        return mac.hexdigest()[:32]
+
     # -- check -------------------------------------------------------------------------------
     def check(self, site: Site, data: Mapping[str, Any], source: str) -> CheckResult:
-        started = time.perf_counter()
-        now = datetime.now(timezone.utc)
-        sub = Submission.from_mapping(clean(data))
-        norm = normalise(sub.comment_content, sub.comment_author, sub.comment_author_url)
-        secret = self.site_secret(site.id)
-        keys = reputation_keys(sub, norm)
-        hashed = [(kind, hashed_key(secret, kind, key)) for kind, key in keys]
-        fp = camp.fingerprint(norm)
-        bands = camp.bands(fp) if fp is not None else []
-        network = network_of(sub.user_ip)
-        network_hash = hashed_key(secret, "network", network) if network else None
-        page = sub.permalink or sub.referrer
-        page_hash = hashed_key(secret, "page", page) if page else None
-        recheck = bool(sub.recheck_reason.strip())
+        """Check one comment now, in the calling thread (a batch of one)."""
+        result = self.check_batch([CheckRequest(site, data, source)])[0]
+        if isinstance(result, BaseException):
+            raise result
+        return result
 
+    def check_batch(self, requests: Sequence[CheckRequest]) -> list[CheckResult | Exception]:
+        """Check many comments (any mix of sites and sources) together; one result per request.
+
+        The same as checking them one after the other, except for what they can see of each
+        other: all of them read the store as it was when the batch began, and each sees the
+        comments *earlier in the same batch* as if they were already logged — as recent traffic
+        from its network and as near-duplicate copies of its text on its site. A request whose
+        own fields break something gets its exception back in its place; the others go on. A
+        failing store fails the whole batch (every request gets the exception: a 503).
+        """
+        now = datetime.now(timezone.utc)
         window = timedelta(days=self.settings.campaign_window_days)
-        rep_rows, near_rows, recent = self.store.history(
-            site.id, hashed, fp, bands, network_hash, now=now, campaign_since=now - window,
+        results: list[CheckResult | Exception | None] = [None] * len(requests)
+        items: list[_Item] = []
+        for i, (request, guid) in enumerate(zip(requests, _guids(len(requests)))):
+            try:
+                items.append(self._prepare(i, request, guid))
+            except Exception as exc:  # noqa: BLE001 - handed back to that request alone
+                results[i] = exc
+        answers = self.store.history_many(
+            [HistoryQuery(it.site.id, it.hashed, it.bands, it.network_hash) for it in items],
             burst_since=now - timedelta(seconds=self.settings.burst_window_seconds),
         )
+        earlier = _Earlier()
+        histories = []
+        for it, answer in zip(items, answers):
+            histories.append(self._history(it, answer, earlier, now, window))
+            earlier.add(it)
+        verdicts = self._verdicts(items, histories, now)
+
+        rows, prints = [], []
+        for it, verdict in zip(items, verdicts):
+            if isinstance(verdict, Exception):
+                results[it.index] = verdict
+                continue
+            try:
+                row, fingerprint_row = self._log_rows(it, verdict, now)
+            except Exception as exc:  # noqa: BLE001
+                results[it.index] = exc
+                continue
+            rows.append(row)
+            if fingerprint_row is not None:
+                prints.append(fingerprint_row)
+            results[it.index] = CheckResult(it.guid, verdict)
+        self.checklog.add_many(rows, prints)
+        done = time.perf_counter()
+        for it in items:
+            result = results[it.index]
+            if isinstance(result, CheckResult):
+                metrics.CHECKS.labels(it.source, result.verdict.verdict).inc()
+                metrics.LATENCY.labels(it.source).observe(done - it.started)
+                if self.settings.debug_log_commenter_data:
+                    log.debug("check %s site=%s ip=%s verdict=%s", it.guid, it.site.public_id, it.sub.user_ip,
+                              result.verdict.verdict)
+        return results  # type: ignore[return-value]
+
+    def _prepare(self, index: int, request: CheckRequest, guid: str) -> "_Item":
+        site = request.site
+        sub = Submission.from_mapping(clean(request.data))
+        norm = normalise(sub.comment_content, sub.comment_author, sub.comment_author_url)
+        keys = reputation_keys(sub, norm)
+        fp = camp.fingerprint(norm)
+        network = network_of(sub.user_ip)
+        page = sub.permalink or sub.referrer
+        hashed = [(kind, self.hashed_key(site.id, kind, key)) for kind, key in keys]
+        return _Item(
+            index=index, site=site, source=request.source, started=request.started or time.perf_counter(),
+            sub=sub, norm=norm, keys=keys, hashed=hashed, fp=fp, bands=camp.bands(fp) if fp is not None else None,
+            network_hash=next((h for kind, h in hashed if kind == "network"), None) if network else None,
+            page_hash=self.hashed_key(site.id, "page", page) if page else None,
+            recheck=bool(sub.recheck_reason.strip()), guid=guid,
+        )
+
+    def _history(self, it: "_Item", answer: HistoryAnswer, earlier: "_Earlier", now: datetime,
+                 window: timedelta) -> SiteHistory:
         standings: dict[tuple[str, str], Standing] = {}
-        clear = {h: pair for pair, (_, h) in zip(keys, hashed)}
-        for row in rep_rows:
+        clear = {h: pair for pair, (_, h) in zip(it.keys, it.hashed)}
+        for row in answer.reputation:
             pair = clear.get(row.key_hash)
             if pair is not None and row.kind == pair[0]:
                 age = (now - utc(row.updated_at)).total_seconds()
                 standings[pair] = standing_at(Standing(row.spam, row.ham), age)
         campaign = None
-        if fp is not None:
-            campaign = _campaign(fp, near_rows, network_hash, page_hash, recheck, window)
-        history = SiteHistory(
-            standings=standings, campaign=campaign, recent_from_network=recent,
+        if it.fp is not None:
+            rows = answer.near + earlier.copies_of(it)
+            campaign = _campaign(it.fp, rows, it.network_hash, it.page_hash, it.recheck, window)
+        return SiteHistory(
+            standings=standings, campaign=campaign,
+            recent_from_network=answer.recent + earlier.from_network(it),
             burst_window_seconds=self.settings.burst_window_seconds,
         )
-        verdict = self.learner.engine_for(site).check(sub, now=now, history=history)
 
-        guid = str(uuid.uuid4())
+    def _verdicts(self, items: list["_Item"], histories: list[SiteHistory], now: datetime) -> list[Any]:
+        """The engine's verdicts, one `check_many` per model; a failing comment fails alone."""
+        verdicts: list[Any] = [None] * len(items)
+        groups: dict[int, tuple[Any, list[int]]] = {}
+        for k, it in enumerate(items):
+            engine = self.learner.engine_for(it.site)
+            groups.setdefault(id(engine), (engine, []))[1].append(k)
+        for engine, ks in groups.values():
+            subs, norms, hist = [items[k].sub for k in ks], [items[k].norm for k in ks], [histories[k] for k in ks]
+            try:
+                found = engine.check_many(subs, now=now, norms=norms, histories=hist)
+            except Exception:  # noqa: BLE001 - find the one that broke it, answer the rest
+                found = []
+                for sub, norm, h in zip(subs, norms, hist):
+                    try:
+                        found.append(engine.check(sub, now=now, history=h, norm=norm))
+                    except Exception as exc:  # noqa: BLE001
+                        found.append(exc)
+            for k, verdict in zip(ks, found):
+                verdicts[k] = verdict
+        return verdicts
+
+    def _log_rows(self, it: "_Item", verdict: Verdict, now: datetime) -> tuple[dict, dict | None]:
+        sub, fp = it.sub, it.fp
         raw = {k: v for k, v in sub.to_mapping().items() if k not in PERSONAL}
         row = {
-            "guid": guid, "site_id": site.id, "created_at": now, "source": source,
+            "guid": it.guid, "site_id": it.site.id, "created_at": now, "source": it.source,
             "verdict": verdict.verdict, "score": float(verdict.score), "reasons": verdict.reasons(),
-            "is_test": sub.is_test, "recheck": recheck,
+            "is_test": sub.is_test, "recheck": it.recheck,
             "fingerprint": to_signed64(fp) if fp is not None else None,
-            "network_hash": network_hash, "ip": sub.user_ip[:64] or None, "submission": raw,
+            # only checks that count towards bursts name their network (a recheck does not): the
+            # burst count then reads the (site, network, time) index alone (store/history.py)
+            "network_hash": None if it.recheck else it.network_hash,
+            "ip": sub.user_ip[:64] or None, "submission": raw,
         }
         fingerprint_row = None
-        if fp is not None and not sub.is_test and not recheck:
+        if it.logs_fingerprint:
             fingerprint_row = {
-                "site_id": site.id, "guid": guid, "created_at": now, "fingerprint": to_signed64(fp),
-                **{f"band{i}": b for i, b in enumerate(bands)}, "network_hash": network_hash, "page_hash": page_hash,
+                "site_id": it.site.id, "guid": it.guid, "created_at": now, "fingerprint": to_signed64(fp),
+                **{f"band{i}": b for i, b in enumerate(it.bands)}, "network_hash": it.network_hash,
+                "page_hash": it.page_hash,
             }
-        self.checklog.add(row, fingerprint_row, {"checks": 1, verdict.verdict: 1})
-        metrics.CHECKS.labels(source, verdict.verdict).inc()
-        metrics.LATENCY.labels(source).observe(time.perf_counter() - started)
-        if self.settings.debug_log_commenter_data:
-            log.debug("check %s site=%s ip=%s verdict=%s", guid, site.public_id, sub.user_ip, verdict.verdict)
-        return CheckResult(guid, verdict)
+        return row, fingerprint_row
 
     # -- feedback ----------------------------------------------------------------------------
     def feedback(
@@ -146,8 +312,7 @@ class Service:
             return FeedbackResult(False, None, guid, False, note)
 
         norm = normalise(sub.comment_content, sub.comment_author, sub.comment_author_url)
-        secret = self.site_secret(site.id)
-        rep_hashes = [(kind, hashed_key(secret, kind, key)) for kind, key in reputation_keys(sub, norm)]
+        rep_hashes = [(kind, self.hashed_key(site.id, kind, key)) for kind, key in reputation_keys(sub, norm)]
         fp = camp.fingerprint(norm)
         marks: list[int] = []
         if fp is not None:
@@ -168,6 +333,12 @@ class Service:
         return FeedbackResult(
             True, matched, original.guid if original is not None else None, changed > 0,
         )
+
+
+def _guids(n: int) -> list[str]:
+    """n random (version 4) UUIDs from one read of the system's random source."""
+    raw = os.urandom(16 * n)
+    return [str(uuid.UUID(bytes=raw[16 * i : 16 * i + 16], version=4)) for i in range(n)]
 
 
 def clean(data: Mapping[str, Any]) -> dict[str, Any]:

@@ -2,8 +2,9 @@
 
 The server never writes SQL itself: it asks the store for a site by key, for a site's history
 (reputation, near-duplicates, recent traffic from a network), and hands it batches of check-log rows
-and single feedback events. Keeping the queries here keeps the hot path's cost visible: a check reads
-three indexed lookups in one connection, and its log row is written later in a batch.
+and single feedback events. Keeping the queries here keeps the hot path's cost visible: a batch of
+checks reads its history in three statements (history.py), and its log rows are written later in
+a batch.
 
 Keyed hashes: API keys are stored as HMAC-SHA256(secret, key); reputation keys (an IP network, an
 e-mail address…) as `reputation.hashed_key(site secret, kind, key)`, the site secret being derived
@@ -18,12 +19,13 @@ import hmac
 import secrets
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta, timezone
-from typing import Any, Callable, Iterable
+from typing import Any, Callable, Sequence
 
 from sqlalchemy import and_, func, or_, select, text, update
 from sqlalchemy.engine import Engine
 
 from . import schema as t
+from .history import HistoryAnswer, HistoryQuery, read_history
 from .schema import COUNT_COLUMNS
 
 LEARNING_MODES = ("own", "shared")
@@ -199,45 +201,10 @@ class Store:
         return Site(row.id, row.public_id, row.url, row.name, dict(row.settings or {}))
 
     # -- what a check reads ------------------------------------------------------------------
-    def history(
-        self,
-        site_id: int,
-        rep_hashes: Iterable[tuple[str, str]],
-        fingerprint: int | None,
-        bands: Iterable[int],
-        network_hash: str | None,
-        *,
-        now: datetime,
-        campaign_since: datetime,
-        burst_since: datetime,
-    ) -> tuple[list[Any], list[Any], int]:
-        """(reputation rows, near-duplicate candidate rows, recent checks from the network)."""
-        rep_hashes = list(rep_hashes)
-        rep: list[Any] = []
-        near: list[Any] = []
-        recent = 0
+    def history_many(self, queries: Sequence[HistoryQuery], *, burst_since: datetime) -> list[HistoryAnswer]:
+        """The history of a batch of checks (any mix of sites), in three statements (history.py)."""
         with self.engine.connect() as conn:
-            if rep_hashes:
-                rep = conn.execute(
-                    select(t.reputation).where(
-                        t.reputation.c.site_id == site_id,
-                        t.reputation.c.key_hash.in_([h for _, h in rep_hashes]),
-                    )
-                ).fetchall()
-            if fingerprint is not None:
-                near = self._near(conn, site_id, list(bands), campaign_since)
-            if network_hash:
-                recent = conn.execute(
-                    select(func.count())
-                    .select_from(t.checks)
-                    .where(
-                        t.checks.c.site_id == site_id,
-                        t.checks.c.network_hash == network_hash,
-                        t.checks.c.created_at >= burst_since,
-                        t.checks.c.recheck.is_(False),
-                    )
-                ).scalar_one()
-        return rep, near, int(recent)
+            return read_history(conn, queries, burst_since=burst_since)
 
     def _near(self, conn, site_id: int, bands: list[int], since: datetime, limit: int = 50) -> list[Any]:
         """Candidates sharing a band: the most recent `limit` per band, plus any a moderator labelled.
