@@ -50,6 +50,11 @@ class Settings(BaseSettings):
     #: How often each worker runs the retention sweep (seconds).
     retention_interval_seconds: float = 3600.0
 
+    #: Days before the IP address stored with a comment is cut to its network and its user agent cleared.
+    comment_ip_retention_days: float = 30.0
+    #: Days a comment the engine discarded (blatant spam) is kept, as spam, before it is deleted.
+    discard_retention_days: float = 1.0
+
     # -- limits ------------------------------------------------------------------------------
     #: Requests per second allowed per API key (0 = unlimited), and the burst above it.
     key_rate_per_second: float = 200.0
@@ -73,6 +78,9 @@ class Settings(BaseSettings):
     host: str = "127.0.0.1"
     port: int = 8000
     workers: int = 1
+    #: Proxies whose X-Forwarded-For / Forwarded headers are believed (comma-separated addresses or
+    #: networks, e.g. "127.0.0.1,10.0.0.0/8"); from anyone else the socket address is the client.
+    trusted_proxies: str = ""
     #: Log commenter data (IPs, e-mail, text) — off unless an operator is debugging.
     debug_log_commenter_data: bool = False
     log_level: str = "info"
@@ -85,7 +93,10 @@ class Settings(BaseSettings):
     def _driver(cls, url: str | None) -> str | None:
         return normalise_database_url(url) if url else url
 
-    @field_validator("raw_retention_days", "ip_retention_days", "campaign_window_days")
+    @field_validator(
+        "raw_retention_days", "ip_retention_days", "campaign_window_days", "comment_ip_retention_days",
+        "discard_retention_days",
+    )
     @classmethod
     def _positive(cls, value: float) -> float:
         if value < 0:

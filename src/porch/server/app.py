@@ -152,10 +152,11 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         redoc_url=None,
         openapi_url="/api/openapi.json",
     )
-    from . import akismet, api
+    from . import akismet, api, comments
 
     app.include_router(akismet.router)
     app.include_router(api.router)
+    app.include_router(comments.router)
 
     @app.exception_handler(RequestValidationError)
     async def unprocessable(request: Request, exc: RequestValidationError) -> JSONResponse:

@@ -183,20 +183,45 @@ def register(app: typer.Typer) -> None:
     @site_app.command("set")
     def site_set(
         site: str = typer.Argument(..., help="Site id or URL."),
-        learning: str = typer.Option(..., "--learning", help="own: learn only from this site; shared: from all sharing sites."),
+        learning: Optional[str] = typer.Option(None, "--learning", help="own: learn only from this site; shared: from all sharing sites."),
+        moderation: Optional[str] = typer.Option(None, "--moderation", help="Hold comments: none | links | first | all."),
+        require_email: Optional[bool] = typer.Option(None, "--require-email/--no-require-email"),
+        require_name: Optional[bool] = typer.Option(None, "--require-name/--no-require-name"),
+        edit_window: Optional[float] = typer.Option(None, "--edit-window", help="Seconds an author may edit (default 900)."),
+        reply_depth: Optional[int] = typer.Option(None, "--reply-depth", help="Deepest reply level (default 5)."),
+        default_sort: Optional[str] = typer.Option(None, "--sort", help="oldest | newest | top."),
+        max_length: Optional[int] = typer.Option(None, "--max-length", help="Longest comment in characters (default 10,000)."),
+        origin: Optional[list[str]] = typer.Option(None, "--origin", help="Allowed origin for the widget (repeat; default: the site URL's)."),
+        avatars: Optional[bool] = typer.Option(None, "--avatars/--no-avatars", help="Send an avatar hash with comments."),
         config: Optional[Path] = ConfigOption,
         database_url: Optional[str] = DatabaseOption,
         data_dir: Optional[Path] = DataDirOption,
     ) -> None:
-        """Change a site's settings."""
+        """Change a site's settings (learning, and the comment settings)."""
         from ..store.queries import SiteNotFound
 
         store = _store(_settings(config, database_url=database_url, data_dir=data_dir))
+        comments = {
+            "moderation": moderation, "require_email": require_email, "require_name": require_name,
+            "edit_window_seconds": edit_window, "reply_depth": reply_depth, "default_sort": default_sort,
+            "max_length": max_length, "allowed_origins": origin or None, "avatars": avatars,
+        }
+        if learning is None and all(v is None for v in comments.values()):
+            raise _fail("nothing to change: give --learning or a comment setting (see --help)")
         try:
-            found = store.set_learning(site, learning)
+            found = store.set_learning(site, learning) if learning is not None else store.find_site(site)
+            if any(v is not None for v in comments.values()):
+                from ..server.discussion import CommentSettings, validate_settings
+                from ..store.comments import CommentStore
+
+                merged = validate_settings(comments, CommentSettings.of(found))
+                CommentStore(store.engine).save_site_settings(found.id, {**found.settings, "comments": vars(merged)})
+                found = store.site(found.id)
         except (SiteNotFound, ValueError) as exc:
             raise _fail(str(exc)) from None
-        typer.echo(f"{found.public_id}: learning={found.learning} (running servers pick it up within 1 s)")
+        shown = ", ".join(f"{k}={v}" for k, v in found.settings.get("comments", {}).items())
+        typer.echo(f"{found.public_id}: learning={found.learning}{'; ' + shown if shown else ''} "
+                   "(running servers pick it up within 1 s)")
 
 
 if __name__ == "__main__":  # pragma: no cover

@@ -19,12 +19,13 @@ from __future__ import annotations
 from datetime import datetime, timedelta, timezone
 from typing import Any
 
+from .discussion import sweep_comments
 from .service import cut_ip
 
 
 def sweep(store: Any, settings: Any, now: datetime | None = None) -> dict[str, int]:
     now = now or datetime.now(timezone.utc)
-    return store.purge(
+    return sweep_comments(store, settings, now) | store.purge(
         raw_before=now - timedelta(days=settings.raw_retention_days),
         ip_before=now - timedelta(days=settings.ip_retention_days),
         prints_before=now - timedelta(days=settings.campaign_window_days),

@@ -130,7 +130,7 @@ class Store:
         with self.engine.connect() as conn:
             query = select(t.sites).where(or_(t.sites.c.public_id == ref, t.sites.c.url == ref))
             rows = conn.execute(query).fetchall()
-            if not rows and ref.isdigit():
+            if not rows and ref.isascii() and ref.isdigit():  # '²5' is a digit to isdigit, not to int
                 rows = conn.execute(select(t.sites).where(t.sites.c.id == int(ref))).fetchall()
         if not rows:
             raise SiteNotFound(f"no site {ref!r} (give its id or URL, see `porch site list`)")

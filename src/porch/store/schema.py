@@ -88,7 +88,7 @@ checks = Table(
     Column("is_test", Boolean, nullable=False, server_default="0"),
     Column("recheck", Boolean, nullable=False, server_default="0"),
     Column("fingerprint", BigInteger),  # SimHash as a signed 64-bit integer
-    Column("network_hash", String(32)),
+    Column("network_hash", String(32)),  # for the burst count; NULL for rechecks (they do not count)
     Column("ip", String(64)),  # cut to the network after ip_retention_days
     Column("ip_cut", Boolean, nullable=False, server_default="0"),
     Column("submission", JSON(none_as_null=True)),  # raw fields without the IP; NULL after raw_retention_days
@@ -170,4 +170,69 @@ model_snapshots = Table(
 
 COUNT_COLUMNS = (
     "checks", "ham", "spam", "discard", "missed_spam", "false_positives", "submitted_spam", "submitted_ham",
+)
+
+# -- the comment server (migration 0002) ------------------------------------------------------
+# A thread is one page of a site (`uri` as the widget sends it, usually the path). `approved` is
+# the number of approved comments, kept in the same transaction as every status change, so the
+# counts call reads one indexed row per page instead of counting a 10,000-comment thread.
+threads = Table(
+    "threads",
+    metadata,
+    Column("id", BigId, primary_key=True, autoincrement=True),
+    Column("site_id", Integer, ForeignKey("sites.id", ondelete="CASCADE"), nullable=False),
+    Column("uri", Text, nullable=False),
+    Column("title", Text, nullable=False, server_default=""),
+    Column("approved", Integer, nullable=False, server_default="0"),
+    Column("created_at", DateTime(timezone=True), nullable=False),
+    Index(None, "site_id", "uri", unique=True),
+)
+
+# Comments: `root_id` is the top-level ancestor (NULL for a top-level comment), so one indexed
+# query fetches every reply of a page of top-level comments whatever the depth. `html` is rendered
+# once on write. `email` and `ip` never leave the server in public answers; `ip`/`user_agent` are
+# cut/cleared by the retention sweep; `expires_at` is set on blatant (discard) spam.
+comments = Table(
+    "comments",
+    metadata,
+    Column("id", BigId, primary_key=True, autoincrement=True),
+    Column("site_id", Integer, ForeignKey("sites.id", ondelete="CASCADE"), nullable=False),
+    Column("thread_id", BigInteger().with_variant(Integer, "sqlite"), ForeignKey("threads.id", ondelete="CASCADE"),
+           nullable=False),
+    Column("parent_id", BigInteger),
+    Column("root_id", BigInteger),
+    Column("depth", Integer, nullable=False, server_default="0"),
+    Column("status", String(8), nullable=False),  # approved | pending | spam | deleted
+    Column("created_at", DateTime(timezone=True), nullable=False),
+    Column("modified_at", DateTime(timezone=True)),
+    Column("author", Text, nullable=False, server_default=""),
+    Column("email", Text),
+    Column("email_hash", String(32)),
+    Column("website", Text),
+    Column("text", Text, nullable=False),
+    Column("html", Text, nullable=False),
+    Column("likes", Integer, nullable=False, server_default="0"),
+    Column("ip", String(64)),
+    Column("ip_cut", Boolean, nullable=False, server_default="0"),
+    Column("user_agent", Text),
+    Column("guid", String(36)),
+    Column("verdict", String(8)),
+    Column("score", Float),
+    Column("expires_at", DateTime(timezone=True)),
+    Index(None, "thread_id", "parent_id", "id"),
+    Index(None, "thread_id", "parent_id", "likes", "id"),
+    Index(None, "thread_id", "root_id"),
+    Index(None, "site_id", "status", "id"),
+    Index(None, "site_id", "email_hash", "status"),
+    Index(None, "ip_cut", "created_at"),
+    Index(None, "expires_at"),
+)
+
+likes = Table(
+    "likes",
+    metadata,
+    Column("comment_id", BigInteger().with_variant(Integer, "sqlite"), ForeignKey("comments.id", ondelete="CASCADE"),
+           primary_key=True),
+    Column("visitor", String(32), primary_key=True),
+    Column("created_at", DateTime(timezone=True), nullable=False),
 )

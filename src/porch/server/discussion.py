@@ -1,0 +1,314 @@
+"""What the comment server does, apart from HTTP: site settings, posting, editing, moderating, listing.
+
+`Discussion` sits between the routes (comments.py) and the stores. A new comment is checked by the
+spam engine through `Service.check` — the same path as an Akismet comment-check, with everything the
+request tells (IP, user agent, referrer, page, honeypot, render time) — and lands as:
+
+* `spam` when the engine says spam; on `discard` (blatant) it is spam that expires after
+  `discard_retention_days`: never silently lost, never kept for long;
+* `pending` when the site's moderation mode holds it (`all`; `links` and it has a link; `first` and
+  this e-mail address has no approved comment on the site yet);
+* `approved` otherwise.
+
+Moderator actions feed the engine exactly as submit-spam / submit-ham do (`Service.feedback` with
+the comment's fields and the guid of its check): marking spam is spam feedback; marking ham, or
+approving a comment the engine had called spam, is ham feedback. Approving a comment that was only
+held by the moderation mode teaches nothing (the engine was right).
+
+Edit tokens are signed, not stored: `ID.HMAC(secret, ID)`. The author gets one on creation (in
+the answer and as an HttpOnly cookie `porch_edit_ID`) and may edit or delete within the site's
+edit window; an edit is checked by the engine again.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import hmac
+import re
+import time
+from dataclasses import asdict, dataclass, field, fields
+from datetime import datetime, timedelta, timezone
+from typing import Any
+from urllib.parse import urljoin, urlsplit
+
+from ..store.comments import CommentStore, Refused
+from ..store.queries import Site, SiteNotFound, utc
+from .render import has_links, render, website_link
+
+MODERATION = ("none", "links", "first", "all")
+SORTS = ("oldest", "newest", "top")
+SITE_CACHE_SECONDS = 1.0
+_PUBLIC_ID = re.compile(r"[A-Za-z0-9_-]{1,64}", re.ASCII)
+
+
+@dataclass
+class CommentSettings:
+    """A site's comment settings (stored under `comments` in the site's JSON settings)."""
+
+    moderation: str = "none"  # none | links | first | all
+    require_email: bool = False
+    require_name: bool = False
+    edit_window_seconds: float = 900.0
+    reply_depth: int = 5  # deeper replies are attached to the deepest allowed ancestor
+    default_sort: str = "oldest"
+    max_length: int = 10_000
+    allowed_origins: list[str] = field(default_factory=list)  # empty: the site URL's origin
+    avatars: bool = False  # an avatar hash (SHA-256 of the e-mail, as Gravatar/Libravatar take)
+
+    @classmethod
+    def of(cls, site: Site) -> "CommentSettings":
+        raw = site.settings.get("comments") or {}
+        names = {f.name for f in fields(cls)}
+        return cls(**{k: v for k, v in raw.items() if k in names})
+
+    def origins(self, site_url: str) -> set[str]:
+        return set(self.allowed_origins) if self.allowed_origins else {origin_of(site_url)}
+
+
+def validate_settings(changes: dict[str, Any], current: CommentSettings) -> CommentSettings:
+    """Apply changes to a site's settings, or raise ValueError with a message for people."""
+    out = asdict(current)
+    for key, value in changes.items():
+        if value is None:
+            continue
+        if key == "moderation" and value not in MODERATION:
+            raise ValueError(f"moderation must be one of {', '.join(MODERATION)}")
+        if key == "default_sort" and value not in SORTS:
+            raise ValueError(f"default sort must be one of {', '.join(SORTS)}")
+        if key == "edit_window_seconds" and not 0 <= float(value) <= 365 * 86400:
+            raise ValueError("edit window must be between 0 seconds and a year")
+        if key == "reply_depth" and not 0 <= int(value) <= 50:
+            raise ValueError("reply depth must be between 0 and 50")
+        if key == "max_length" and not 1 <= int(value) <= 100_000:
+            raise ValueError("maximum length must be between 1 and 100,000 characters")
+        if key == "allowed_origins":
+            value = [origin_of(o) for o in value if o.strip()]
+            if any(not o for o in value):
+                raise ValueError("allowed origins are like https://blog.example.org")
+        out[key] = value
+    return CommentSettings(**out)
+
+
+def origin_of(url: str) -> str:
+    parts = urlsplit(url.strip())
+    if parts.scheme not in ("http", "https") or not parts.netloc:
+        return ""
+    return f"{parts.scheme}://{parts.netloc}".lower()
+
+
+def _now() -> datetime:
+    return datetime.now(timezone.utc)
+
+
+class Discussion:
+    def __init__(self, settings: Any, store: Any, comments: CommentStore, service: Any):
+        self.settings = settings
+        self.store = store
+        self.comments = comments
+        self.service = service
+        self._secret = store.site_secret(0) + b"comments"
+        self._sites: dict[str, tuple[float, Site]] = {}
+
+    # -- sites -------------------------------------------------------------------------------
+    def site(self, public_id: str) -> Site:
+        public_id = public_id.replace("\x00", "")
+        now = time.monotonic()
+        hit = self._sites.get(public_id)
+        if hit is not None and now - hit[0] < SITE_CACHE_SECONDS:
+            return hit[1]
+        try:
+            site = self.store.find_site(public_id) if _PUBLIC_ID.fullmatch(public_id) else None
+        except SiteNotFound:
+            site = None
+        if site is None or site.public_id != public_id:
+            raise Refused(404, f"unknown site {public_id[:64]!r}")
+        if len(self._sites) > 10_000:
+            self._sites.clear()
+        self._sites[public_id] = (now, site)
+        return site
+
+    def site_by_id(self, site_id: int) -> Site:
+        return self.store.site(site_id)
+
+    # -- tokens ------------------------------------------------------------------------------
+    def edit_token(self, comment_id: int) -> str:
+        sig = hmac.new(self._secret, f"edit\0{comment_id}".encode(), hashlib.sha256).hexdigest()[:32]
+        return f"{comment_id}.{sig}"
+
+    def token_id(self, token: str) -> int | None:
+        """The comment id an edit token is good for, or None."""
+        head, _, sig = token.strip().partition(".")
+        if not head.isdigit() or len(head) > 18 or not sig:
+            return None
+        return int(head) if hmac.compare_digest(self.edit_token(int(head)), token.strip()) else None
+
+    def email_hash(self, site: Site, email: str) -> str:
+        return hmac.new(self.service.site_secret(site.id), b"email\0" + email.strip().lower().encode(),
+                        hashlib.sha256).hexdigest()[:32]
+
+    # -- posting -----------------------------------------------------------------------------
+    def create(self, site: Site, body: dict[str, Any], request: dict[str, str]) -> dict[str, Any]:
+        conf = CommentSettings.of(site)
+        text = body["text"].strip()
+        author = (body.get("author") or "").strip()
+        email = (body.get("email") or "").strip()
+        website = (body.get("website") or "").strip()
+        uri = body["uri"].strip()
+        if not text:
+            raise Refused(422, "the comment is empty")
+        if len(text) > conf.max_length:
+            raise Refused(413, f"the comment is longer than {conf.max_length:,} characters")
+        if conf.require_name and not author:
+            raise Refused(422, "this site asks for a name")
+        if conf.require_email and not email:
+            raise Refused(422, "this site asks for an e-mail address")
+        if email and ("@" not in email or len(email) > 254 or any(ch.isspace() for ch in email)):
+            raise Refused(422, "the e-mail address does not look like one")
+        if website and website_link(website) is None:
+            raise Refused(422, "the website must be an http:// or https:// address")
+        if not uri.startswith("/") and not uri.startswith(("http://", "https://")):
+            raise Refused(422, "uri must be the page's path (starting with /) or its URL")
+        parent_id, depth, root_id = body.get("parent"), 0, None
+        if parent_id is not None:
+            parent = self.comments.parent(site.id, uri, int(parent_id))
+            depth, root_id = parent.depth + 1, parent.root_id or parent.id
+            if depth > conf.reply_depth:  # flatten: reply to the deepest allowed ancestor instead
+                parent_id, depth = (parent.parent_id, parent.depth) if parent.parent_id else (parent.id, 1)
+        html = render(text)
+        data = self._fields(site, uri, text, author, email, website, request, reply=parent_id is not None)
+        for key in ("hp", "rendered_at"):
+            if body.get(key):
+                data[key if key != "hp" else "hp"] = str(body[key])[:256]
+        if body.get("hp") is not None:
+            data["honeypot_field_name"] = "hp"
+        result = self.service.check(site, data, "comments")
+        verdict = result.verdict.verdict
+        expires = None
+        if verdict != "ham":
+            status = "spam"
+            if verdict == "discard":
+                expires = _now() + timedelta(days=self.settings.discard_retention_days)
+        elif self._held(site, conf, text, email):
+            status = "pending"
+        else:
+            status = "approved"
+        now = _now()
+        new_id = self.comments.insert(site.id, uri, str(body.get("title") or "")[:500], {
+            "parent_id": parent_id, "root_id": root_id, "depth": depth, "status": status, "created_at": now,
+            "author": author[:200], "email": email or None, "email_hash": self.email_hash(site, email) if email else None,
+            "website": website or None, "text": text, "html": html, "ip": request.get("ip", "")[:64] or None,
+            "user_agent": request.get("user_agent", "")[:1000] or None, "guid": result.guid, "verdict": verdict,
+            "score": float(result.verdict.score), "expires_at": expires,
+        })
+        return {"id": new_id, "status": status, "html": html, "created": now.isoformat(),
+                "edit_token": self.edit_token(new_id), "parent": parent_id}
+
+    def _held(self, site: Site, conf: CommentSettings, text: str, email: str) -> bool:
+        if conf.moderation == "all":
+            return True
+        if conf.moderation == "links":
+            return has_links(text)
+        if conf.moderation == "first":
+            return not email or not self.comments.has_approved(site.id, self.email_hash(site, email))
+        return False
+
+    def _fields(self, site, uri, text, author, email, website, request, reply=False, ip=None, ua=None) -> dict:
+        return {
+            "blog": site.url, "comment_type": "reply" if reply else "comment", "comment_content": text,
+            "comment_author": author, "comment_author_email": email, "comment_author_url": website,
+            "user_ip": ip if ip is not None else request.get("ip", ""),
+            "user_agent": ua if ua is not None else request.get("user_agent", ""),
+            "referrer": request.get("referrer", ""), "permalink": urljoin(site.url, uri),
+        }
+
+    # -- the author's own comment ------------------------------------------------------------
+    def own(self, comment_id: int, token: str | None) -> Any:
+        row = self.comments.get(comment_id)
+        if row is None or row.status == "deleted":
+            raise Refused(404, f"no comment {comment_id}")
+        if not token or self.token_id(token) != comment_id:
+            raise Refused(403, "this needs the comment's edit token (Authorization: Bearer TOKEN)")
+        return row
+
+    def _in_window(self, row: Any, site: Site) -> None:
+        window = CommentSettings.of(site).edit_window_seconds
+        if (_now() - utc(row.created_at)).total_seconds() > window:
+            raise Refused(403, f"the edit window ({window:g} s after posting) has closed")
+
+    def edit(self, row: Any, text: str, request: dict[str, str]) -> dict[str, Any]:
+        site = self.site_by_id(row.site_id)
+        conf = CommentSettings.of(site)
+        self._in_window(row, site)
+        text = text.strip()
+        if not text:
+            raise Refused(422, "the comment is empty; delete it instead")
+        if len(text) > conf.max_length:
+            raise Refused(413, f"the comment is longer than {conf.max_length:,} characters")
+        html = render(text)
+        data = self._fields(site, row.uri, text, row.author, row.email or "", row.website or "", request,
+                            reply=row.parent_id is not None, ip=row.ip or "", ua=row.user_agent or "")
+        data["recheck_reason"] = "edit"
+        result = self.service.check(site, data, "comments")
+        verdict = result.verdict.verdict
+        status = row.status
+        if verdict != "ham":
+            status = "spam"
+        elif status == "approved" and self._held(site, conf, text, row.email or "") and conf.moderation != "first":
+            status = "pending"
+        if not self.comments.change(row, text=text, html=html, status=status, verdict=verdict, guid=result.guid,
+                                    score=float(result.verdict.score), modified_at=_now()):
+            raise Refused(409, "the comment changed meanwhile; try again")
+        return {"id": row.id, "status": status, "html": html, "modified": _now().isoformat()}
+
+    def delete_own(self, row: Any) -> str:
+        self._in_window(row, self.site_by_id(row.site_id))
+        return self.comments.remove(row)
+
+    # -- moderation --------------------------------------------------------------------------
+    def moderate(self, site: Site, comment_id: int, action: str) -> dict[str, Any]:
+        row = self.comments.get(comment_id)
+        if row is None or row.site_id != site.id:
+            raise Refused(404, f"no comment {comment_id} on this site")
+        if row.status == "deleted":
+            raise Refused(409, "the comment was deleted")
+        learned = None
+        if action == "delete":
+            return {"id": row.id, "status": self.comments.remove(row), "learned": None}
+        if action == "spam":
+            status, label = "spam", "spam"
+        elif action == "ham":
+            status, label = "approved", "ham"
+        else:  # approve
+            status, label = "approved", ("ham" if row.verdict in ("spam", "discard") else None)
+        if not self.comments.change(row, status=status, expires_at=None):
+            raise Refused(409, "the comment changed meanwhile; try again")
+        if label:
+            data = self._fields(site, row.uri, row.text, row.author, row.email or "", row.website or "", {},
+                                reply=row.parent_id is not None, ip=row.ip or "", ua=row.user_agent or "")
+            result = self.service.feedback(site, label, data, "moderation", guid=row.guid)
+            learned = label if result.accepted else None
+        return {"id": row.id, "status": status, "learned": learned}
+
+    # -- reading -----------------------------------------------------------------------------
+    def public(self, row: Any, conf: CommentSettings, *, text: str | None = None) -> dict[str, Any]:
+        out = {
+            "id": row.id, "parent": row.parent_id, "status": row.status, "created": utc(row.created_at).isoformat(),
+            "modified": utc(row.modified_at).isoformat() if row.modified_at else None,
+            "author": row.author if row.status != "deleted" else "", "html": row.html, "likes": row.likes,
+            "website": row.website if row.status == "approved" and row.website else None,
+        }
+        if conf.avatars:
+            out["avatar"] = row.email_hash if row.status != "deleted" else None
+        if text is not None:
+            out["text"] = text
+        return out
+
+
+def sweep_comments(store: Any, settings: Any, now: datetime) -> dict[str, int]:
+    """Retention for comments (called from retention.sweep): cut IPs after
+    `comment_ip_retention_days`, delete discarded spam once its short retention is over."""
+    from .service import cut_ip
+
+    return CommentStore(store.engine).sweep(
+        ip_before=now - timedelta(days=settings.comment_ip_retention_days), now=now, cut_ip=cut_ip
+    )

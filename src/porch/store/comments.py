@@ -1,0 +1,259 @@
+"""Queries of the comment server: threads, comments, likes, counts, feeds and their retention.
+
+Kept apart from queries.py (the spam service's hot path) on purpose: the two change for different
+reasons. Choices that keep the reads cheap:
+
+* A page of a thread is two indexed queries whatever its depth: the top-level comments of the page
+  (`thread_id, parent_id, id` or `…, likes, id` for "top"), then every reply under them at once by
+  `root_id` (each comment records its top-level ancestor). The tree is assembled in Python.
+* `threads.approved` is the number of approved comments, changed in the same transaction as every
+  status change (`_move`), so the counts call reads one row per page (`site_id, uri` is unique).
+* Status changes are compare-and-set (`WHERE status = old`): two moderators acting at once cannot
+  count a comment twice.
+
+Errors a caller can fix are raised as `Refused(status, message)`; the server turns them into 4xx.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime, timezone
+from typing import Any, Callable, Iterable
+
+from sqlalchemy import and_, bindparam, delete, func, or_, select, update
+from sqlalchemy.engine import Engine
+
+from . import schema as t
+
+VISIBLE = ("approved", "deleted")
+c = t.comments.c
+PUBLIC_COLUMNS = (c.id, c.parent_id, c.root_id, c.status, c.created_at, c.modified_at, c.author, c.email_hash,
+                  c.website, c.html, c.likes)
+
+
+class Refused(Exception):
+    """A request the store will not carry out, with the HTTP status and a message for people."""
+
+    def __init__(self, status: int, message: str):
+        super().__init__(message)
+        self.status = status
+        self.message = message
+
+
+class CommentStore:
+    def __init__(self, engine: Engine):
+        self.engine = engine
+        self.dialect = engine.dialect.name
+
+    # -- threads -----------------------------------------------------------------------------
+    def _thread(self, conn, site_id: int, uri: str, title: str) -> int:
+        th = t.threads.c
+        found = conn.execute(select(th.id).where(th.site_id == site_id, th.uri == uri)).scalar()
+        if found is not None:
+            return int(found)
+        if self.dialect == "postgresql":
+            from sqlalchemy.dialects.postgresql import insert
+        else:
+            from sqlalchemy.dialects.sqlite import insert
+        conn.execute(
+            insert(t.threads)
+            .values(site_id=site_id, uri=uri, title=title, created_at=datetime.now(timezone.utc))
+            .on_conflict_do_nothing(index_elements=["site_id", "uri"])
+        )
+        return int(conn.execute(select(th.id).where(th.site_id == site_id, th.uri == uri)).scalar_one())
+
+    def thread_id(self, site_id: int, uri: str) -> int | None:
+        th = t.threads.c
+        with self.engine.connect() as conn:
+            return conn.execute(select(th.id).where(th.site_id == site_id, th.uri == uri)).scalar()
+
+    # -- writing -----------------------------------------------------------------------------
+    def parent(self, site_id: int, uri: str, parent_id: int) -> Any:
+        """The comment replied to: it must be on this site and page, and published."""
+        with self.engine.connect() as conn:
+            row = conn.execute(
+                select(c.id, c.site_id, c.parent_id, c.root_id, c.depth, c.status, t.threads.c.uri)
+                .join(t.threads, t.threads.c.id == c.thread_id)
+                .where(c.id == parent_id)
+            ).first()
+        if row is None or row.site_id != site_id:
+            raise Refused(400, f"parent comment {parent_id} does not exist on this site")
+        if row.uri != uri:
+            raise Refused(400, f"parent comment {parent_id} belongs to another page")
+        if row.status == "deleted":
+            raise Refused(409, f"parent comment {parent_id} was deleted; replies are closed")
+        if row.status != "approved":
+            raise Refused(409, f"parent comment {parent_id} is not published")
+        return row
+
+    def insert(self, site_id: int, uri: str, title: str, values: dict[str, Any]) -> int:
+        """Store a new comment (and its page, the first time); returns its id."""
+        with self.engine.begin() as conn:
+            thread = self._thread(conn, site_id, uri, title)
+            new_id = conn.execute(t.comments.insert().values(site_id=site_id, thread_id=thread, **values)).inserted_primary_key[0]
+            if values["status"] == "approved":
+                self._count(conn, thread, 1)
+        return int(new_id)
+
+    def _count(self, conn, thread_id: int, delta: int) -> None:
+        if delta:
+            conn.execute(
+                update(t.threads).where(t.threads.c.id == thread_id).values(approved=t.threads.c.approved + delta)
+            )
+
+    def get(self, comment_id: int) -> Any | None:
+        with self.engine.connect() as conn:
+            return conn.execute(
+                select(t.comments, t.threads.c.uri).join(t.threads, t.threads.c.id == c.thread_id).where(c.id == comment_id)
+            ).first()
+
+    def change(self, row: Any, **values: Any) -> bool:
+        """Update a comment whose status is still `row.status`; keeps the thread's count right.
+        False if someone else changed its status first."""
+        new_status = values.get("status", row.status)
+        with self.engine.begin() as conn:
+            done = conn.execute(
+                update(t.comments).where(c.id == row.id, c.status == row.status).values(**values)
+            ).rowcount
+            if done:
+                self._count(conn, row.thread_id, (new_status == "approved") - (row.status == "approved"))
+        return bool(done)
+
+    def remove(self, row: Any) -> str:
+        """Delete a comment: gone if nothing replies to it, else a "deleted" placeholder."""
+        with self.engine.begin() as conn:
+            has_replies = conn.execute(select(c.id).where(c.parent_id == row.id).limit(1)).first() is not None
+            if has_replies:
+                done = conn.execute(
+                    update(t.comments).where(c.id == row.id, c.status == row.status).values(
+                        status="deleted", text="", html="", author="", email=None, email_hash=None, website=None,
+                        modified_at=datetime.now(timezone.utc), expires_at=None,
+                    )
+                ).rowcount
+            else:
+                done = conn.execute(delete(t.comments).where(c.id == row.id, c.status == row.status)).rowcount
+            if not done:
+                raise Refused(409, "the comment changed meanwhile; try again")
+            self._count(conn, row.thread_id, -(row.status == "approved"))
+        return "deleted" if has_replies else "removed"
+
+    def has_approved(self, site_id: int, email_hash: str) -> bool:
+        with self.engine.connect() as conn:
+            return conn.execute(
+                select(c.id).where(c.site_id == site_id, c.email_hash == email_hash, c.status == "approved").limit(1)
+            ).first() is not None
+
+    # -- likes -------------------------------------------------------------------------------
+    def toggle_like(self, comment_id: int, visitor: str) -> tuple[bool, int]:
+        """Like, or take a like back; returns (liked now, number of likes)."""
+        lk = t.likes.c
+        with self.engine.begin() as conn:
+            gone = conn.execute(delete(t.likes).where(lk.comment_id == comment_id, lk.visitor == visitor)).rowcount
+            if not gone:
+                conn.execute(t.likes.insert().values(comment_id=comment_id, visitor=visitor,
+                                                     created_at=datetime.now(timezone.utc)))
+            conn.execute(update(t.comments).where(c.id == comment_id).values(likes=c.likes + (-1 if gone else 1)))
+            likes = conn.execute(select(c.likes).where(c.id == comment_id)).scalar_one()
+        return not gone, int(likes)
+
+    # -- reading -----------------------------------------------------------------------------
+    def page(
+        self, thread_id: int, *, sort: str, after: tuple[int, int] | None, limit: int,
+        own: Iterable[int] = (), moderator: bool = False,
+    ) -> tuple[list[Any], list[Any], bool]:
+        """(top-level comments of the page, every reply under them, whether more pages follow)."""
+        own = [int(i) for i in own][:100]
+        statuses = ("approved", "deleted", "pending") if moderator else VISIBLE
+        visible = c.status.in_(statuses)
+        if own:
+            visible = or_(visible, and_(c.id.in_(own), c.status == "pending"))
+        query = select(*PUBLIC_COLUMNS).where(c.thread_id == thread_id, c.parent_id.is_(None), visible)
+        if sort == "oldest":
+            order = (c.id.asc(),)
+            if after:
+                query = query.where(c.id > after[1])
+        elif sort == "newest":
+            order = (c.id.desc(),)
+            if after:
+                query = query.where(c.id < after[1])
+        else:
+            order = (c.likes.desc(), c.id.desc())
+            if after:
+                query = query.where(or_(c.likes < after[0], and_(c.likes == after[0], c.id < after[1])))
+        with self.engine.connect() as conn:
+            roots = conn.execute(query.order_by(*order).limit(limit + 1)).fetchall()
+            more = len(roots) > limit
+            roots = roots[:limit]
+            if not roots:
+                return [], [], False
+            replies_query = select(*PUBLIC_COLUMNS).where(c.thread_id == thread_id, visible)
+            if after is None and not more:
+                replies_query = replies_query.where(c.root_id.is_not(None))
+            else:
+                replies_query = replies_query.where(c.root_id.in_([r.id for r in roots]))
+            replies = conn.execute(replies_query.order_by(c.id)).fetchall()
+        return roots, replies, more
+
+    def total(self, thread_id: int) -> int:
+        with self.engine.connect() as conn:
+            return int(conn.execute(select(t.threads.c.approved).where(t.threads.c.id == thread_id)).scalar() or 0)
+
+    def counts(self, site_id: int, uris: list[str]) -> dict[str, int]:
+        th = t.threads.c
+        with self.engine.connect() as conn:
+            rows = conn.execute(
+                select(th.uri, th.approved).where(th.site_id == site_id, th.uri.in_(bindparam("uris", expanding=True))),
+                {"uris": uris},
+            ).fetchall()
+        found = {r.uri: int(r.approved) for r in rows}
+        return {uri: found.get(uri, 0) for uri in uris}
+
+    def recent(self, site_id: int, thread_id: int | None, limit: int = 50) -> list[Any]:
+        """Newest approved comments of a site or of one page (for the Atom feeds)."""
+        query = select(c.id, c.created_at, c.modified_at, c.author, c.html, t.threads.c.uri, t.threads.c.title).join(
+            t.threads, t.threads.c.id == c.thread_id
+        ).where(c.site_id == site_id, c.status == "approved")
+        if thread_id is not None:
+            query = query.where(c.thread_id == thread_id)
+        with self.engine.connect() as conn:
+            return conn.execute(query.order_by(c.id.desc()).limit(limit)).fetchall()
+
+    def queue(self, site_id: int, status: str, limit: int = 100) -> list[Any]:
+        """Comments of a site in one status, newest first (the moderation queue)."""
+        with self.engine.connect() as conn:
+            return conn.execute(
+                select(t.comments, t.threads.c.uri).join(t.threads, t.threads.c.id == c.thread_id)
+                .where(c.site_id == site_id, c.status == status).order_by(c.id.desc()).limit(limit)
+            ).fetchall()
+
+    # -- retention ---------------------------------------------------------------------------
+    def sweep(self, *, ip_before: datetime, now: datetime, cut_ip: Callable[[str | None], str | None]) -> dict[str, int]:
+        """Cut IPs (and drop user agents) of comments older than `ip_before`; delete expired spam."""
+        done = {"comment_ips": 0, "expired_spam": 0}
+        with self.engine.begin() as conn:
+            rows = conn.execute(
+                select(c.id, c.ip).where(c.ip_cut.is_(False), c.created_at < ip_before).limit(20_000)
+            ).fetchall()
+            for row in rows:
+                conn.execute(update(t.comments).where(c.id == row.id).values(ip=cut_ip(row.ip), ip_cut=True, user_agent=None))
+            done["comment_ips"] = len(rows)
+            expired = conn.execute(
+                select(c.id).where(c.expires_at < now, c.status == "spam").limit(20_000)
+            ).scalars().all()
+            if expired:
+                # only leaves: a reply keeps its parent (it is then a placeholder-to-be)
+                parents = set(conn.execute(select(c.parent_id).where(c.parent_id.in_(expired))).scalars())
+                doomed = [i for i in expired if i not in parents]
+                if doomed:
+                    done["expired_spam"] = conn.execute(delete(t.comments).where(c.id.in_(doomed))).rowcount
+        return done
+
+    # -- site settings -----------------------------------------------------------------------
+    def save_site_settings(self, site_id: int, settings: dict) -> None:
+        with self.engine.begin() as conn:
+            conn.execute(update(t.sites).where(t.sites.c.id == site_id).values(
+                settings=settings, updated_at=datetime.now(timezone.utc)))
+
+
+def comment_count(engine: Engine, site_id: int) -> int:
+    with engine.connect() as conn:
+        return int(conn.execute(select(func.count()).select_from(t.comments).where(c.site_id == site_id)).scalar() or 0)

@@ -1,0 +1,75 @@
+"""Fixtures for the comment server tests: the service tests' real `porch serve` fixtures, plus sites
+with comment settings and a second server that trusts a proxy and sweeps retention every half second.
+
+The fixtures of tests/server/conftest.py are loaded by path (both directories have a conftest.py and
+neither is a package), so these tests run on SQLite and, with PORCH_TEST_POSTGRES_URL, PostgreSQL.
+"""
+
+from __future__ import annotations
+
+import importlib.util
+import sys
+import uuid
+from pathlib import Path
+
+import pytest
+
+_path = Path(__file__).resolve().parents[1] / "server" / "conftest.py"
+_spec = importlib.util.spec_from_file_location("porch_server_fixtures", _path)
+fixtures = importlib.util.module_from_spec(_spec)
+sys.modules["porch_server_fixtures"] = fixtures
+_spec.loader.exec_module(fixtures)
+
+backend = fixtures.backend
+main_db = fixtures.main_db
+server = fixtures.server
+store = fixtures.store
+api_key = fixtures.api_key
+wait_for = fixtures.wait_for
+store_for = fixtures.store_for
+start_server = fixtures.start_server
+
+
+def configure(store, site, **comments):
+    """Give a site comment settings (as `porch site set` does)."""
+    from porch.store.comments import CommentStore
+
+    settings = {**site.settings, "comments": {**site.settings.get("comments", {}), **comments}}
+    CommentStore(store.engine).save_site_settings(site.id, settings)
+    return store.site(site.id)
+
+
+@pytest.fixture
+def make_site(store):
+    """A new site with these comment settings: returns (site, api_key)."""
+
+    def make(**comments):
+        site, key = store.add_site(f"https://{uuid.uuid4().hex[:8]}.example.org", "test")
+        if comments:
+            site = configure(store, site, **comments)
+        return site, key
+
+    return make
+
+
+@pytest.fixture(scope="session")
+def proxy_server(backend):
+    """Trusts 127.0.0.1 as a proxy; cuts comment IPs after a second; sweeps every half second."""
+    s = start_server(
+        backend.database("proxy"), backend.tmp / "proxy",
+        env={
+            "PORCH_TRUSTED_PROXIES": "127.0.0.1",
+            "PORCH_COMMENT_IP_RETENTION_DAYS": str(1 / 86400),
+            "PORCH_DISCARD_RETENTION_DAYS": str(1 / 86400),
+            "PORCH_RETENTION_INTERVAL_SECONDS": "0.5",
+        },
+    )
+    yield s
+    s.stop()
+
+
+@pytest.fixture(scope="session")
+def proxy_store(proxy_server):
+    s = store_for(proxy_server.database_url)
+    yield s
+    s.engine.dispose()
