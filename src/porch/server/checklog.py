@@ -26,6 +26,16 @@ if TYPE_CHECKING:
 log = logging.getLogger("porch.checklog")
 
 
+def tally(rows: list[dict], counts: dict | None = None) -> dict[tuple[int, date], dict[str, int]]:
+    """Add check-log rows to daily counts per (site, day): one check, and one of its verdict, each."""
+    counts = counts if counts is not None else defaultdict(lambda: defaultdict(int))
+    for row in rows:
+        bucket = counts[(row["site_id"], row["created_at"].date())]
+        bucket["checks"] += 1
+        bucket[row["verdict"]] += 1
+    return counts
+
+
 class CheckLogWriter:
     def __init__(self, store: "Store", interval: float = 0.05, max_pending: int = 100_000):
         self.store = store
@@ -45,10 +55,7 @@ class CheckLogWriter:
         with self._lock:
             self._rows += rows
             self._prints += fingerprints
-            for row in rows:
-                bucket = self._counts[(row["site_id"], row["created_at"].date())]
-                bucket["checks"] += 1
-                bucket[row["verdict"]] += 1
+            tally(rows, self._counts)
 
     def start(self) -> None:
         self._thread = threading.Thread(target=self._run, name="porch-checklog", daemon=True)

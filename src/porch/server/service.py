@@ -25,7 +25,7 @@ import uuid
 from dataclasses import dataclass
 from datetime import datetime, timedelta, timezone
 from hashlib import sha256
-from typing import Any, Mapping, Sequence
+from typing import Any, Callable, Mapping, Sequence
 
 from ..engine import Submission, Verdict
 from ..engine import campaigns as camp
@@ -154,8 +154,14 @@ class Service:
             raise result
         return result
 
-    def check_batch(self, requests: Sequence[CheckRequest]) -> list[CheckResult | Exception]:
+    def check_batch(
+        self, requests: Sequence[CheckRequest], log: Callable[[list[dict], list[dict]], None] | None = None,
+    ) -> list[CheckResult | Exception]:
         """Check many comments (any mix of sites and sources) together; one result per request.
+
+        The checks' log rows and fingerprint rows go to the check-log writer, or to `log(rows,
+        fingerprints)` if given: the comment server writes them in the transaction that stores
+        the comments (posting.py), which saves a commit per batch.
 
         The same as checking them one after the other, except for what they can see of each
         other: all of them read the store as it was when the batch began, and each sees the
@@ -198,7 +204,7 @@ class Service:
             if fingerprint_row is not None:
                 prints.append(fingerprint_row)
             results[it.index] = CheckResult(it.guid, verdict)
-        self.checklog.add_many(rows, prints)
+        (log or self.checklog.add_many)(rows, prints)
         done = time.perf_counter()
         for it in items:
             result = results[it.index]

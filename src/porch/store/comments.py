@@ -7,7 +7,13 @@ reasons. Choices that keep the reads cheap:
   (`thread_id, parent_id, id` or `…, likes, id` for "top"), then every reply under them at once by
   `root_id` (each comment records its top-level ancestor). The tree is assembled in Python.
 * `threads.approved` is the number of approved comments, changed in the same transaction as every
-  status change (`_move`), so the counts call reads one row per page (`site_id, uri` is unique).
+  status change (`_touch`), so the counts call reads one row per page (`site_id, uri` is unique).
+* `threads.version` is bumped in that same transaction by every change a public reader could see
+  (a published comment, an edit, a delete, a like, a moderation), so the server's per-worker cache
+  of rendered threads (server/threadcache.py) knows from one indexed row whether it is current.
+  Inserting a held or spam comment does not bump it: nobody else sees those.
+* Writes go through `writing()` (store/db.py): on SQLite one writer per worker at a time, queued
+  on a lock instead of SQLite's sleeping busy handler.
 * Status changes are compare-and-set (`WHERE status = old`): two moderators acting at once cannot
   count a comment twice.
 
@@ -17,17 +23,24 @@ Errors a caller can fix are raised as `Refused(status, message)`; the server tur
 from __future__ import annotations
 
 from datetime import datetime, timezone
-from typing import Any, Callable, Iterable
+from typing import Any, Callable, Iterable, NamedTuple
 
-from sqlalchemy import and_, bindparam, delete, func, or_, select, update
+from sqlalchemy import and_, delete, func, or_, select, update
 from sqlalchemy.engine import Engine
 
 from . import schema as t
+from .db import writing
 
 VISIBLE = ("approved", "deleted")
 c = t.comments.c
 PUBLIC_COLUMNS = (c.id, c.parent_id, c.root_id, c.status, c.created_at, c.modified_at, c.author, c.email_hash,
                   c.website, c.html, c.likes)
+
+
+class ThreadState(NamedTuple):
+    id: int
+    version: int
+    approved: int
 
 
 class Refused(Exception):
@@ -43,6 +56,7 @@ class CommentStore:
     def __init__(self, engine: Engine):
         self.engine = engine
         self.dialect = engine.dialect.name
+        self._ph = "?" if self.dialect == "sqlite" else "%s"  # the driver's placeholder (sqlite3 / psycopg)
 
     # -- threads -----------------------------------------------------------------------------
     def _thread(self, conn, site_id: int, uri: str, title: str) -> int:
@@ -87,18 +101,30 @@ class CommentStore:
 
     def insert(self, site_id: int, uri: str, title: str, values: dict[str, Any]) -> int:
         """Store a new comment (and its page, the first time); returns its id."""
-        with self.engine.begin() as conn:
-            thread = self._thread(conn, site_id, uri, title)
-            new_id = conn.execute(t.comments.insert().values(site_id=site_id, thread_id=thread, **values)).inserted_primary_key[0]
-            if values["status"] == "approved":
-                self._count(conn, thread, 1)
-        return int(new_id)
+        return self.insert_many([(site_id, uri, title, values)])[0]
 
-    def _count(self, conn, thread_id: int, delta: int) -> None:
-        if delta:
-            conn.execute(
-                update(t.threads).where(t.threads.c.id == thread_id).values(approved=t.threads.c.approved + delta)
-            )
+    def insert_many(self, rows: list[tuple[int, str, str, dict[str, Any]]],
+                    also: Callable[[Any], None] | None = None) -> list[int]:
+        """Store new comments (site id, page, page title, values) in one transaction: one commit
+        (one fsync on SQLite) for a batch of posts; their ids in order. `also(conn)` writes more
+        in the same transaction (their checks' log rows)."""
+        ids = []
+        with writing(self.engine) as conn:
+            if also is not None:
+                also(conn)
+            for site_id, uri, title, values in rows:
+                thread = self._thread(conn, site_id, uri, title)
+                ids.append(int(conn.execute(
+                    t.comments.insert().values(site_id=site_id, thread_id=thread, **values)).inserted_primary_key[0]))
+                if values["status"] == "approved":
+                    self._touch(conn, thread, 1)
+        return ids
+
+    def _touch(self, conn, thread_id: int, delta: int = 0) -> None:
+        """Bump the thread's version (readers' caches are stale now) and its approved count by delta."""
+        th = t.threads.c
+        conn.execute(update(t.threads).where(th.id == thread_id).values(approved=th.approved + delta,
+                                                                        version=th.version + 1))
 
     def get(self, comment_id: int) -> Any | None:
         with self.engine.connect() as conn:
@@ -110,17 +136,17 @@ class CommentStore:
         """Update a comment whose status is still `row.status`; keeps the thread's count right.
         False if someone else changed its status first."""
         new_status = values.get("status", row.status)
-        with self.engine.begin() as conn:
+        with writing(self.engine) as conn:
             done = conn.execute(
                 update(t.comments).where(c.id == row.id, c.status == row.status).values(**values)
             ).rowcount
             if done:
-                self._count(conn, row.thread_id, (new_status == "approved") - (row.status == "approved"))
+                self._touch(conn, row.thread_id, (new_status == "approved") - (row.status == "approved"))
         return bool(done)
 
     def remove(self, row: Any) -> str:
         """Delete a comment: gone if nothing replies to it, else a "deleted" placeholder."""
-        with self.engine.begin() as conn:
+        with writing(self.engine) as conn:
             has_replies = conn.execute(select(c.id).where(c.parent_id == row.id).limit(1)).first() is not None
             if has_replies:
                 done = conn.execute(
@@ -133,7 +159,7 @@ class CommentStore:
                 done = conn.execute(delete(t.comments).where(c.id == row.id, c.status == row.status)).rowcount
             if not done:
                 raise Refused(409, "the comment changed meanwhile; try again")
-            self._count(conn, row.thread_id, -(row.status == "approved"))
+            self._touch(conn, row.thread_id, -(row.status == "approved"))
         return "deleted" if has_replies else "removed"
 
     def has_approved(self, site_id: int, email_hash: str) -> bool:
@@ -146,13 +172,14 @@ class CommentStore:
     def toggle_like(self, comment_id: int, visitor: str) -> tuple[bool, int]:
         """Like, or take a like back; returns (liked now, number of likes)."""
         lk = t.likes.c
-        with self.engine.begin() as conn:
+        with writing(self.engine) as conn:
             gone = conn.execute(delete(t.likes).where(lk.comment_id == comment_id, lk.visitor == visitor)).rowcount
             if not gone:
                 conn.execute(t.likes.insert().values(comment_id=comment_id, visitor=visitor,
                                                      created_at=datetime.now(timezone.utc)))
             conn.execute(update(t.comments).where(c.id == comment_id).values(likes=c.likes + (-1 if gone else 1)))
-            likes = conn.execute(select(c.likes).where(c.id == comment_id)).scalar_one()
+            likes, thread_id = conn.execute(select(c.likes, c.thread_id).where(c.id == comment_id)).one()
+            self._touch(conn, thread_id)
         return not gone, int(likes)
 
     # -- reading -----------------------------------------------------------------------------
@@ -193,18 +220,52 @@ class CommentStore:
             replies = conn.execute(replies_query.order_by(c.id)).fetchall()
         return roots, replies, more
 
+    def thread_state(self, site_id: int, uri: str) -> ThreadState | None:
+        """(id, version, approved) of a page's thread, or None: what a cached read checks."""
+        ph = self._ph
+        rows = self._fetch(f"SELECT id, version, approved FROM threads WHERE site_id = {ph} AND uri = {ph}",
+                           (site_id, uri))
+        return ThreadState(*rows[0]) if rows else None
+
+    def _fetch(self, sql: str, params: tuple) -> list[tuple]:
+        """A hot read straight through the driver: the counts call and the thread-cache check are
+        one indexed lookup each, and SQLAlchemy's statement building, cache-key and result layers
+        cost several times the lookup itself. Plain SQL, the same on both databases."""
+        raw = self.engine.raw_connection()
+        try:
+            cursor = raw.cursor()
+            try:
+                cursor.execute(sql, params)
+                return cursor.fetchall()
+            finally:
+                cursor.close()
+        finally:
+            raw.close()
+
+    def pending_among(self, thread_id: int, ids: Iterable[int]) -> bool:
+        """Whether any of these comments (the caller's own) is held in this thread."""
+        ids = [int(i) for i in ids][:100]
+        if not ids:
+            return False
+        with self.engine.connect() as conn:
+            return conn.execute(
+                select(c.id).where(c.id.in_(ids), c.thread_id == thread_id, c.status == "pending").limit(1)
+            ).first() is not None
+
     def total(self, thread_id: int) -> int:
         with self.engine.connect() as conn:
             return int(conn.execute(select(t.threads.c.approved).where(t.threads.c.id == thread_id)).scalar() or 0)
 
     def counts(self, site_id: int, uris: list[str]) -> dict[str, int]:
-        th = t.threads.c
-        with self.engine.connect() as conn:
-            rows = conn.execute(
-                select(th.uri, th.approved).where(th.site_id == site_id, th.uri.in_(bindparam("uris", expanding=True))),
-                {"uris": uris},
-            ).fetchall()
-        found = {r.uri: int(r.approved) for r in rows}
+        """Approved comments per page (0 for a page nobody has commented on): one indexed query."""
+        if not uris:
+            return {}
+        ph = self._ph
+        rows = self._fetch(
+            f"SELECT uri, approved FROM threads WHERE site_id = {ph} AND uri IN ({', '.join([ph] * len(uris))})",
+            (site_id, *uris),
+        )
+        found = {uri: int(approved) for uri, approved in rows}
         return {uri: found.get(uri, 0) for uri in uris}
 
     def recent(self, site_id: int, thread_id: int | None, limit: int = 50) -> list[Any]:
@@ -229,7 +290,7 @@ class CommentStore:
     def sweep(self, *, ip_before: datetime, now: datetime, cut_ip: Callable[[str | None], str | None]) -> dict[str, int]:
         """Cut IPs (and drop user agents) of comments older than `ip_before`; delete expired spam."""
         done = {"comment_ips": 0, "expired_spam": 0}
-        with self.engine.begin() as conn:
+        with writing(self.engine) as conn:
             rows = conn.execute(
                 select(c.id, c.ip).where(c.ip_cut.is_(False), c.created_at < ip_before).limit(20_000)
             ).fetchall()
@@ -249,7 +310,7 @@ class CommentStore:
 
     # -- site settings -----------------------------------------------------------------------
     def save_site_settings(self, site_id: int, settings: dict) -> None:
-        with self.engine.begin() as conn:
+        with writing(self.engine) as conn:
             conn.execute(update(t.sites).where(t.sites.c.id == site_id).values(
                 settings=settings, updated_at=datetime.now(timezone.utc)))
 

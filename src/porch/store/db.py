@@ -9,6 +9,13 @@ SQLite is the zero-set-up default, so it is tuned for a server rather than left 
 * `busy_timeout` makes a writer wait for another process's commit instead of failing at once;
 * `foreign_keys=ON`, which SQLite leaves off.
 
+`writing(engine)` is `engine.begin()` behind one lock per engine on SQLite. SQLite has one writer at
+a time, and a writer that finds the database locked waits in SQLite's busy handler, which *sleeps*
+(1, 2, 5, 10 … 100 ms) rather than queueing: two threads of one worker writing at once (a comment
+insert and the check-log flush) cost the second several milliseconds for a sub-millisecond wait.
+Taking a Python lock first hands the database over the moment the other commit returns. Other
+processes still meet the busy handler; PostgreSQL locks rows and needs no such lock.
+
 PostgreSQL URLs (`postgresql://`) are mapped to psycopg 3 in config.py. Migrations ship inside the
 package (`porch/store/migrations`) and are applied programmatically by `migrate()`, on `porch
 serve` and `porch site …` and in the tests, so a newcomer never runs `alembic` by hand.
@@ -16,8 +23,12 @@ serve` and `porch site …` and in the tests, so a newcomer never runs `alembic`
 
 from __future__ import annotations
 
+import threading
+import weakref
+from contextlib import contextmanager
 from importlib import resources
 from pathlib import Path
+from typing import Iterator
 
 from sqlalchemy import create_engine, event
 from sqlalchemy.engine import Connection, Engine
@@ -52,6 +63,25 @@ def open_database(url: str, *, pool_size: int = 5) -> Engine:
         return create_engine(url)
     except Exception as exc:  # an unknown dialect or a malformed URL
         raise StoreError(f"cannot use database URL: {exc}") from None
+
+
+_WRITE_LOCKS: "weakref.WeakKeyDictionary[Engine, threading.Lock]" = weakref.WeakKeyDictionary()
+_WRITE_LOCKS_GUARD = threading.Lock()
+
+
+@contextmanager
+def writing(engine: Engine) -> Iterator[Connection]:
+    """A write transaction (`engine.begin()`), one at a time per engine on SQLite (see above)."""
+    if engine.dialect.name != "sqlite":
+        with engine.begin() as conn:
+            yield conn
+        return
+    lock = _WRITE_LOCKS.get(engine)
+    if lock is None:
+        with _WRITE_LOCKS_GUARD:
+            lock = _WRITE_LOCKS.setdefault(engine, threading.Lock())
+    with lock, engine.begin() as conn:
+        yield conn
 
 
 def _sqlite_pragmas(dbapi_connection, _record) -> None:
@@ -109,4 +139,4 @@ def sqlite_path(engine: Engine) -> Path | None:
     return Path(engine.url.database)
 
 
-__all__ = ["open_database", "migrate", "StoreError", "Engine", "NullPool"]
+__all__ = ["open_database", "migrate", "writing", "StoreError", "Engine", "NullPool"]

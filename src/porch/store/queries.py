@@ -25,6 +25,7 @@ from sqlalchemy import and_, func, or_, select, text, update
 from sqlalchemy.engine import Engine
 
 from . import schema as t
+from .db import writing
 from .history import HistoryAnswer, HistoryQuery, read_history
 from .schema import COUNT_COLUMNS
 
@@ -226,13 +227,17 @@ class Store:
 
     # -- the check log (written in batches) --------------------------------------------------
     def write_checks(self, rows: list[dict], prints: list[dict], counts: dict[tuple[int, date], dict]) -> None:
-        with self.engine.begin() as conn:
-            if rows:
-                conn.execute(t.checks.insert(), rows)
-            if prints:
-                conn.execute(t.fingerprints.insert(), prints)
-            for (site_id, day), values in counts.items():
-                self._bump(conn, site_id, day, values)
+        with writing(self.engine) as conn:
+            self.write_checks_on(conn, rows, prints, counts)
+
+    def write_checks_on(self, conn, rows: list[dict], prints: list[dict], counts: dict[tuple[int, date], dict]) -> None:
+        """`write_checks` inside the caller's transaction (the comment server's inserts)."""
+        if rows:
+            conn.execute(t.checks.insert(), rows)
+        if prints:
+            conn.execute(t.fingerprints.insert(), prints)
+        for (site_id, day), values in counts.items():
+            self._bump(conn, site_id, day, values)
 
     def _bump(self, conn, site_id: int, day: date, values: dict[str, int]) -> None:
         values = {k: v for k, v in values.items() if v and k in COUNT_COLUMNS}

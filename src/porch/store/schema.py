@@ -184,6 +184,8 @@ threads = Table(
     Column("uri", Text, nullable=False),
     Column("title", Text, nullable=False, server_default=""),
     Column("approved", Integer, nullable=False, server_default="0"),
+    # bumped in the transaction of every change a public reader could see (the thread cache's key)
+    Column("version", Integer, nullable=False, server_default="0"),
     Column("created_at", DateTime(timezone=True), nullable=False),
     Index(None, "site_id", "uri", unique=True),
 )
