@@ -4,7 +4,7 @@ VENV   := .venv
 BIN    := $(VENV)/bin
 DATA   ?= ../shared/data
 
-.PHONY: install test check model bench clean
+.PHONY: install test demo check model bench clean
 
 $(BIN)/porch: pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -17,6 +17,10 @@ install: $(BIN)/porch
 test: install
 	$(BIN)/python -m pytest -n 2 $(PYTEST_ARGS)
 
+# The first run: a demo article with the comment widget at http://127.0.0.1:8000/demo/ (SQLite in porch-data/).
+demo: install
+	$(BIN)/porch demo $(DEMO_ARGS)
+
 # Try the engine on one comment.
 check: install
 	$(BIN)/porch check --author "Cheap Pills" --url "http://pills-shop.biz" --text "Buy cheap pills at http://pills-shop.biz now!!!"
@@ -27,6 +31,7 @@ model: install
 
 bench: install
 	$(BIN)/python bench/engine.py
+	$(BIN)/python bench/widget_size.py
 
 clean:
 	rm -rf $(VENV) .pytest_cache build *.egg-info src/*.egg-info

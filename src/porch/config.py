@@ -75,6 +75,8 @@ class Settings(BaseSettings):
     model_path: Path | None = None
 
     # -- server ------------------------------------------------------------------------------
+    #: The site whose demo article `/demo/` shows (set by `porch demo`; empty: no demo page).
+    demo_site: str = ""
     host: str = "127.0.0.1"
     port: int = 8000
     workers: int = 1

@@ -4,7 +4,8 @@ On start (the ASGI lifespan) the app opens the database and applies the migratio
 shipped model (or `model_path`), replays feedback into it (learning.py), and starts the
 background jobs: the check-log writer thread, the check batcher's thread (batcher.py), the
 feedback poller (other workers' feedback) and the retention sweep. Routes live in akismet.py
-(the Akismet protocol) and api.py (the JSON API).
+(the Akismet protocol), api.py (the JSON API), comments.py (the comment API), widget.py (the
+widget's files, config and the demo page) and privacy.py (the data-processing page).
 
 Two guards sit in front of every route, as a plain ASGI middleware so that they run before any
 body is parsed: bodies over `max_body_bytes` are refused with 413 (by Content-Length, or while
@@ -152,11 +153,13 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         redoc_url=None,
         openapi_url="/api/openapi.json",
     )
-    from . import akismet, api, comments
+    from . import akismet, api, comments, privacy, widget
 
     app.include_router(akismet.router)
     app.include_router(api.router)
     app.include_router(comments.router)
+    app.include_router(widget.router)
+    app.include_router(privacy.router)
 
     @app.exception_handler(RequestValidationError)
     async def unprocessable(request: Request, exc: RequestValidationError) -> JSONResponse:

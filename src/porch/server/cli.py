@@ -1,4 +1,4 @@
-"""`porch serve` and `porch site …`: run the service and manage the sites and keys it knows.
+"""`porch serve`, `porch demo` and `porch site …`: run the service and manage the sites and keys it knows.
 
 Only typer and the standard library are imported at module level: porch/cli.py registers these
 commands on every start, and `porch check` must not pay for FastAPI, SQLAlchemy and uvicorn. Each
@@ -7,6 +7,10 @@ command imports what it needs when it runs.
 `serve` applies the migrations once, then hands uvicorn the app factory; settings reach the worker
 processes as `PORCH_*` environment variables (that is how uvicorn's workers are configured), and
 with more than one worker the Prometheus metrics are shared through files in the data directory.
+
+`demo` is the first run: the same server on a SQLite file in the data directory, plus a demo site
+whose allowed origin is the server's own, a demo article at /demo/ (src/porch/web/demo.html) and a
+seeded thread. It is idempotent: a second run finds the site and its thread and adds nothing.
 """
 
 from __future__ import annotations
@@ -50,6 +54,98 @@ def _store(settings):
     return Store(engine, settings.secret())
 
 
+def _run(settings, host: str, port: int, workers: int, access_log: bool, extra_env: dict | None = None) -> None:
+    """Hand the app factory to uvicorn; settings reach the workers as PORCH_* variables."""
+    env = {
+        "PORCH_DATA_DIR": str(settings.data_dir.resolve()),
+        "PORCH_DATABASE_URL": settings.effective_database_url,
+        "PORCH_WORKERS": str(workers),
+        "PORCH_HOST": host,
+        "PORCH_PORT": str(port),
+    }
+    os.environ.update({**env, **(extra_env or {})})
+    if workers > 1:
+        metrics_dir = settings.data_dir.resolve() / f"metrics-{port}"
+        shutil.rmtree(metrics_dir, ignore_errors=True)
+        metrics_dir.mkdir(parents=True)
+        os.environ["PROMETHEUS_MULTIPROC_DIR"] = str(metrics_dir)
+    import uvicorn
+
+    typer.echo(f"porch: serving on http://{host}:{port} with {workers} worker(s); data in {settings.data_dir}", err=True)
+    uvicorn.run(
+        "porch.server.app:app_from_env",
+        factory=True,
+        host=host,
+        port=port,
+        workers=workers,
+        access_log=access_log,
+        log_level=settings.log_level,
+        server_header=False,
+        proxy_headers=False,
+    )
+
+
+DEMO_URI = "/demo/"
+DEMO_TITLE = "Porches, and why we sit on them"
+DEMO_THREAD = [  # (author, website, text, replies)
+    ("Maren", "https://maren.example.org", "Lovely piece. Our porch faces west, so it is the **best** place for the last hour of sun.", [
+        ("Tom", None, "Same here! We put a small table out there every spring.", []),
+        ("Maren", None, "@Tom a table is a good idea — the railing is not a great shelf.", []),
+    ]),
+    ("Ravi", None, "I never thought of a comment section as a porch, but it fits. The good ones feel like a street where people know each other.", [
+        ("Ines", "https://ines.example.org", "And the bad ones like a street where nobody sweeps.", []),
+    ]),
+    ("Jo", None, "Is there a word for a porch that wraps around two sides of a house? Asking for a friend with *opinions*.", []),
+]
+
+
+def demo_site(store, url: str):
+    """The demo site for URL, created on the first run (its origin allowed, a contact set)."""
+    from ..server.discussion import CommentSettings, validate_settings
+    from ..store.comments import CommentStore
+    from ..store.queries import SiteNotFound
+
+    try:
+        site = store.find_site(url)
+    except SiteNotFound:
+        site, _key = store.add_site(url, "porch demo", "own")
+    conf = validate_settings({"allowed_origins": [url]}, CommentSettings.of(site))
+    CommentStore(store.engine).save_site_settings(site.id, {
+        **site.settings, "comments": vars(conf),
+        "contact": site.settings.get("contact") or "the person running this demo (nobody else sees this data)",
+    })
+    return store.site(site.id)
+
+
+def seed_demo(store, site) -> int:
+    """Seed the demo article's thread once: nothing is added when it already has comments."""
+    from datetime import datetime, timedelta, timezone
+
+    from ..server.render import render
+    from ..store.comments import CommentStore
+
+    comments = CommentStore(store.engine)
+    if comments.thread_id(site.id, DEMO_URI) is not None:
+        return 0
+    moment = datetime.now(timezone.utc) - timedelta(days=2)
+    added = 0
+
+    def add(author, website, text, parent=None, root=None, depth=0):
+        nonlocal moment, added
+        moment += timedelta(minutes=47)
+        added += 1
+        return comments.insert(site.id, DEMO_URI, DEMO_TITLE, {
+            "parent_id": parent, "root_id": root, "depth": depth, "status": "approved", "created_at": moment,
+            "author": author, "website": website, "text": text, "html": render(text), "verdict": "ham", "score": 0.0,
+        })
+
+    for author, website, text, replies in DEMO_THREAD:
+        top = add(author, website, text)
+        for r_author, r_website, r_text, _ in replies:
+            add(r_author, r_website, r_text, parent=top, root=top, depth=1)
+    return added
+
+
 def register(app: typer.Typer) -> None:
     site_app = typer.Typer(help="Sites and their API keys.", no_args_is_help=True)
     app.add_typer(site_app, name="site")
@@ -74,33 +170,31 @@ def register(app: typer.Typer) -> None:
             Engine.from_file(settings.model_path)
         except ModelError as exc:
             raise _fail(str(exc)) from None
-        env = {
-            "PORCH_DATA_DIR": str(settings.data_dir.resolve()),
-            "PORCH_DATABASE_URL": settings.effective_database_url,
-            "PORCH_WORKERS": str(workers),
-            "PORCH_HOST": host,
-            "PORCH_PORT": str(port),
-        }
-        os.environ.update(env)
-        if workers > 1:
-            metrics_dir = settings.data_dir.resolve() / f"metrics-{port}"
-            shutil.rmtree(metrics_dir, ignore_errors=True)
-            metrics_dir.mkdir(parents=True)
-            os.environ["PROMETHEUS_MULTIPROC_DIR"] = str(metrics_dir)
-        import uvicorn
+        _run(settings, host, port, workers, access_log)
 
-        typer.echo(f"porch: serving on http://{host}:{port} with {workers} worker(s); data in {settings.data_dir}", err=True)
-        uvicorn.run(
-            "porch.server.app:app_from_env",
-            factory=True,
-            host=host,
-            port=port,
-            workers=workers,
-            access_log=access_log,
-            log_level=settings.log_level,
-            server_header=False,
-            proxy_headers=False,
-        )
+    @app.command()
+    def demo(
+        host: str = typer.Option("127.0.0.1", "--host", help="Address to listen on."),
+        port: int = typer.Option(8000, "--port", help="Port to listen on."),
+        data_dir: Optional[Path] = DataDirOption,
+    ) -> None:
+        """First run: a SQLite store, a demo site and article with comments at http://HOST:PORT/demo/."""
+        settings = _settings(None, data_dir=data_dir)
+        if settings.database_url:
+            settings = _settings(None, data_dir=data_dir, database_url=f"sqlite:///{(settings.data_dir / 'porch.db').resolve()}")
+        shown = "127.0.0.1" if host in ("0.0.0.0", "::", "") else host
+        url = f"http://{shown}:{port}"
+        store = _store(settings)
+        site = demo_site(store, url)
+        added = seed_demo(store, site)
+        store.engine.dispose()
+        typer.echo(f"porch demo: site {site.public_id}" + (f", {added} comments seeded" if added else ""))
+        typer.echo(f"  the article:      {url}{DEMO_URI}")
+        typer.echo(f"  privacy page:     {url}/privacy/{site.public_id}")
+        typer.echo(f"  the widget:       {url}/js/embed.js")
+        typer.echo(f"  the API docs:     {url}/api/docs")
+        typer.echo("Stop with Ctrl-C; the data stays in " + str(settings.data_dir))
+        _run(settings, host, port, 1, False, {"PORCH_DEMO_SITE": site.public_id})
 
     @site_app.command("add")
     def site_add(
@@ -193,6 +287,7 @@ def register(app: typer.Typer) -> None:
         max_length: Optional[int] = typer.Option(None, "--max-length", help="Longest comment in characters (default 10,000)."),
         origin: Optional[list[str]] = typer.Option(None, "--origin", help="Allowed origin for the widget (repeat; default: the site URL's)."),
         avatars: Optional[bool] = typer.Option(None, "--avatars/--no-avatars", help="Send an avatar hash with comments."),
+        contact: Optional[str] = typer.Option(None, "--contact", help="Operator contact shown on the privacy page (e-mail or URL)."),
         config: Optional[Path] = ConfigOption,
         database_url: Optional[str] = DatabaseOption,
         data_dir: Optional[Path] = DataDirOption,
@@ -206,8 +301,10 @@ def register(app: typer.Typer) -> None:
             "edit_window_seconds": edit_window, "reply_depth": reply_depth, "default_sort": default_sort,
             "max_length": max_length, "allowed_origins": origin or None, "avatars": avatars,
         }
-        if learning is None and all(v is None for v in comments.values()):
-            raise _fail("nothing to change: give --learning or a comment setting (see --help)")
+        if learning is None and contact is None and all(v is None for v in comments.values()):
+            raise _fail("nothing to change: give --learning, --contact or a comment setting (see --help)")
+        if contact is not None and len(contact) > 500:
+            raise _fail("--contact is longer than 500 characters")
         try:
             found = store.set_learning(site, learning) if learning is not None else store.find_site(site)
             if any(v is not None for v in comments.values()):
@@ -217,9 +314,16 @@ def register(app: typer.Typer) -> None:
                 merged = validate_settings(comments, CommentSettings.of(found))
                 CommentStore(store.engine).save_site_settings(found.id, {**found.settings, "comments": vars(merged)})
                 found = store.site(found.id)
+            if contact is not None:
+                from ..store.comments import CommentStore
+
+                CommentStore(store.engine).save_site_settings(found.id, {**found.settings, "contact": contact.strip()})
+                found = store.site(found.id)
         except (SiteNotFound, ValueError) as exc:
             raise _fail(str(exc)) from None
         shown = ", ".join(f"{k}={v}" for k, v in found.settings.get("comments", {}).items())
+        if found.settings.get("contact"):
+            shown += (", " if shown else "") + f"contact={found.settings['contact']}"
         typer.echo(f"{found.public_id}: learning={found.learning}{'; ' + shown if shown else ''} "
                    "(running servers pick it up within 1 s)")
 

@@ -1,14 +1,19 @@
 """What the comment server does, apart from HTTP: site settings, posting, editing, moderating, listing.
 
 `Discussion` sits between the routes (comments.py) and the stores. A new comment is checked by the
-spam engine through `Service.check` — the same path as an Akismet comment-check, with everything the
-request tells (IP, user agent, referrer, page, honeypot, render time) — and lands as:
+spam engine — the same path as an Akismet comment-check, with everything the request tells (IP,
+user agent, referrer, page, honeypot, render time) — and lands as:
 
 * `spam` when the engine says spam; on `discard` (blatant) it is spam that expires after
   `discard_retention_days`: never silently lost, never kept for long;
 * `pending` when the site's moderation mode holds it (`all`; `links` and it has a link; `first` and
   this e-mail address has no approved comment on the site yet);
 * `approved` otherwise.
+
+Posting is two steps so that the route can batch the second: `prepare` (validate, render), then
+the check and the insert, `store_many` — the route hands drafts to the worker's `Poster`
+(posting.py), which checks and stores the posts that arrive together in one batch and one commit;
+`create` does both in the calling thread for one comment.
 
 Moderator actions feed the engine exactly as submit-spam / submit-ham do (`Service.feedback` with
 the comment's fields and the guid of its check): marking spam is spam feedback; marking ham, or
@@ -33,7 +38,10 @@ from urllib.parse import urljoin, urlsplit
 
 from ..store.comments import CommentStore, Refused
 from ..store.queries import Site, SiteNotFound, utc
+from .checklog import tally
+from .formstamp import read_stamp
 from .render import has_links, render, website_link
+from .threadcache import ThreadCache
 
 MODERATION = ("none", "links", "first", "all")
 SORTS = ("oldest", "newest", "top")
@@ -108,6 +116,7 @@ class Discussion:
         self.service = service
         self._secret = store.site_secret(0) + b"comments"
         self._sites: dict[str, tuple[float, Site]] = {}
+        self.threads = ThreadCache()  # rendered public pages, checked against threads.version
 
     # -- sites -------------------------------------------------------------------------------
     def site(self, public_id: str) -> Site:
@@ -148,6 +157,13 @@ class Discussion:
 
     # -- posting -----------------------------------------------------------------------------
     def create(self, site: Site, body: dict[str, Any], request: dict[str, str]) -> dict[str, Any]:
+        """Check and store a new comment in the calling thread (the route batches the same steps)."""
+        draft = self.prepare(site, body, request)
+        return self.store_new(draft, self.service.check(site, draft.check_fields, "comments"))
+
+    def prepare(self, site: Site, body: dict[str, Any], request: dict[str, str]) -> "Draft":
+        """Validate and render a new comment; what the spam check needs and what will be stored.
+        Raises Refused for anything the poster can fix; nothing is stored yet."""
         conf = CommentSettings.of(site)
         text = body["text"].strip()
         author = (body.get("author") or "").strip()
@@ -181,27 +197,82 @@ class Discussion:
                 data[key if key != "hp" else "hp"] = str(body[key])[:256]
         if body.get("hp") is not None:
             data["honeypot_field_name"] = "hp"
-        result = self.service.check(site, data, "comments")
+        if "rendered_at" in data:  # the widget's signed stamp (formstamp.py): verified, else dropped
+            stamp = read_stamp(self._secret, data.pop("rendered_at"))
+            if stamp:
+                data["rendered_at"] = stamp
+        return Draft(site, conf, uri, str(body.get("title") or "")[:500], data, {
+            "parent_id": parent_id, "root_id": root_id, "depth": depth,
+            "author": author[:200], "email": email or None, "email_hash": self.email_hash(site, email) if email else None,
+            "website": website or None, "text": text, "html": html, "ip": request.get("ip", "")[:64] or None,
+            "user_agent": request.get("user_agent", "")[:1000] or None,
+        })
+
+    def store_new(self, draft: "Draft", result: Any) -> dict[str, Any]:
+        """Decide a prepared comment's status from its check result (and the site's moderation
+        mode) and store it; the answer the poster gets."""
+        found = self.store_many([draft], [result])[0]
+        if isinstance(found, BaseException):
+            raise found
+        return found
+
+    def store_many(self, drafts: list["Draft"], results: list[Any],
+                   log: tuple[list[dict], list[dict]] | None = None) -> list[Any]:
+        """`store_new` for many drafts in one transaction (posting.py); one answer or exception each.
+        A result that is an exception (its check failed) is handed back in its place. `log` is the
+        checks' (log rows, fingerprint rows), written in the same transaction. If the transaction
+        fails, the log goes to the check-log writer and each comment is tried alone, so one bad
+        row costs only its own post."""
+        answers: list[Any] = list(results)
+        rows: list[tuple[int, tuple]] = []
+        for i, (draft, result) in enumerate(zip(drafts, results)):
+            if isinstance(result, BaseException):
+                continue
+            try:
+                rows.append((i, self._new_row(draft, result)))
+            except Exception as exc:  # noqa: BLE001 - handed back to that post alone
+                answers[i] = exc
+        also = None
+        if log is not None and (log[0] or log[1]):
+            also = lambda conn: self.store.write_checks_on(conn, log[0], log[1], tally(log[0]))  # noqa: E731
+        try:
+            ids = self.comments.insert_many([row for _, row in rows], also=also)
+        except Exception:
+            if also is not None:
+                self.service.checklog.add_many(*log)
+            if len(rows) < 2:
+                raise
+            ids = []
+            for i, row in rows:
+                try:
+                    ids.append(self.comments.insert_many([row])[0])
+                except Exception as exc:  # noqa: BLE001
+                    ids.append(exc)
+        for (i, (_, _, _, values)), new_id in zip(rows, ids):
+            if isinstance(new_id, BaseException):
+                answers[i] = new_id
+                continue
+            answers[i] = {"id": new_id, "status": values["status"], "html": values["html"],
+                          "created": values["created_at"].isoformat(), "edit_token": self.edit_token(new_id),
+                          "parent": values["parent_id"]}
+        return answers
+
+    def _new_row(self, draft: "Draft", result: Any) -> tuple[int, str, str, dict[str, Any]]:
         verdict = result.verdict.verdict
+        values = draft.values
         expires = None
         if verdict != "ham":
             status = "spam"
             if verdict == "discard":
                 expires = _now() + timedelta(days=self.settings.discard_retention_days)
-        elif self._held(site, conf, text, email):
+        elif self._held(draft.site, draft.conf, values["text"], values["email"] or ""):
             status = "pending"
         else:
             status = "approved"
-        now = _now()
-        new_id = self.comments.insert(site.id, uri, str(body.get("title") or "")[:500], {
-            "parent_id": parent_id, "root_id": root_id, "depth": depth, "status": status, "created_at": now,
-            "author": author[:200], "email": email or None, "email_hash": self.email_hash(site, email) if email else None,
-            "website": website or None, "text": text, "html": html, "ip": request.get("ip", "")[:64] or None,
-            "user_agent": request.get("user_agent", "")[:1000] or None, "guid": result.guid, "verdict": verdict,
+        return (draft.site.id, draft.uri, draft.title, {
+            **values, "status": status, "created_at": _now(), "guid": result.guid, "verdict": verdict,
             "score": float(result.verdict.score), "expires_at": expires,
         })
-        return {"id": new_id, "status": status, "html": html, "created": now.isoformat(),
-                "edit_token": self.edit_token(new_id), "parent": parent_id}
 
     def _held(self, site: Site, conf: CommentSettings, text: str, email: str) -> bool:
         if conf.moderation == "all":
@@ -302,6 +373,18 @@ class Discussion:
         if text is not None:
             out["text"] = text
         return out
+
+
+@dataclass
+class Draft:
+    """A new comment, validated and rendered, waiting for its spam check (`Discussion.prepare`)."""
+
+    site: Site
+    conf: CommentSettings
+    uri: str
+    title: str
+    check_fields: dict[str, Any]  # the Akismet fields the engine sees
+    values: dict[str, Any]  # the row, but for status, verdict and times
 
 
 def sweep_comments(store: Any, settings: Any, now: datetime) -> dict[str, int]:
