@@ -25,26 +25,30 @@ from __future__ import annotations
 import asyncio
 import time
 from concurrent.futures import ThreadPoolExecutor
-from typing import Any, Mapping
+from typing import Any, Callable, Mapping, Sequence
 
 from .service import CheckRequest, CheckResult, Service
 
 
-class CheckBatcher:
-    def __init__(self, service: Service, max_batch: int = 128):
-        self.service = service
-        self.max_batch = max_batch
-        self._queue: list[tuple[CheckRequest, asyncio.Future]] = []
-        self._running = False
-        self._executor = ThreadPoolExecutor(1, thread_name_prefix="porch-check")
-        self.batches = 0  # for tests and debugging: how many batches, how many checks
-        self.checked = 0
+class NaturalBatcher:
+    """Run `process(items) -> results` (one result or exception per item) in one thread, on
+    everything queued when the thread comes free. Used for checks here and for posts in
+    posting.py."""
 
-    async def check(self, site: Any, data: Mapping[str, Any], source: str) -> CheckResult:
-        """The result of checking one comment, checked together with whatever else is queued."""
+    def __init__(self, process: Callable[[list[Any]], Sequence[Any]], max_batch: int, name: str):
+        self.process = process
+        self.max_batch = max_batch
+        self._queue: list[tuple[Any, asyncio.Future]] = []
+        self._running = False
+        self._executor = ThreadPoolExecutor(1, thread_name_prefix=name)
+        self.batches = 0  # for tests and debugging: how many batches, how many items
+        self.items = 0
+
+    async def submit(self, item: Any) -> Any:
+        """The result for one item, processed together with whatever else is queued."""
         loop = asyncio.get_running_loop()
         future = loop.create_future()
-        self._queue.append((CheckRequest(site, data, source, time.perf_counter()), future))
+        self._queue.append((item, future))
         if not self._running:
             self._running = True
             loop.create_task(self._drain())
@@ -56,13 +60,11 @@ class CheckBatcher:
             while self._queue:
                 batch, self._queue = self._queue[: self.max_batch], self._queue[self.max_batch :]
                 try:
-                    results = await loop.run_in_executor(
-                        self._executor, self.service.check_batch, [request for request, _ in batch]
-                    )
-                except Exception as exc:  # the store failed: every request of the batch hears it
+                    results = await loop.run_in_executor(self._executor, self.process, [i for i, _ in batch])
+                except Exception as exc:  # the store failed: every item of the batch hears it
                     results = [exc] * len(batch)
                 self.batches += 1
-                self.checked += len(batch)
+                self.items += len(batch)
                 for (_, future), result in zip(batch, results):
                     if future.done():  # the client went away
                         continue
@@ -75,3 +77,17 @@ class CheckBatcher:
 
     def stop(self) -> None:
         self._executor.shutdown(wait=True)
+
+
+class CheckBatcher(NaturalBatcher):
+    def __init__(self, service: Service, max_batch: int = 128):
+        super().__init__(service.check_batch, max_batch, "porch-check")
+        self.service = service
+
+    async def check(self, site: Any, data: Mapping[str, Any], source: str) -> CheckResult:
+        """The result of checking one comment, checked together with whatever else is queued."""
+        return await self.submit(CheckRequest(site, data, source, time.perf_counter()))
+
+    @property
+    def checked(self) -> int:
+        return self.items

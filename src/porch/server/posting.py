@@ -2,8 +2,8 @@
 
 A comment post costs a spam check and a durable insert (an fsync on SQLite). Done per request,
 that is a thread hop for the check, another for the insert, and one commit per comment; under
-concurrent posting the commits queue behind each other. So each worker has one `Poster`, built
-like the `CheckBatcher` (batcher.py): the route validates and renders the comment (`Discussion.
+concurrent posting the commits queue behind each other. So each worker has one `Poster`, a
+`NaturalBatcher` like the `CheckBatcher` (batcher.py): the route validates and renders the comment (`Discussion.
 prepare`), puts the draft on the queue and awaits its answer; one thread takes *everything*
 queued, checks it with one `Service.check_batch` and stores it with one `Discussion.store_many`:
 one transaction, which also writes the checks' log rows (instead of the check-log writer's own
@@ -19,65 +19,29 @@ away is stored anyway, its answer dropped, as it would have been without batchin
 
 from __future__ import annotations
 
-import asyncio
 import time
-from concurrent.futures import ThreadPoolExecutor
 from typing import Any
 
+from .batcher import NaturalBatcher
 from .service import CheckRequest
 
 
-class Poster:
+class Poster(NaturalBatcher):
     def __init__(self, discussion: Any, max_batch: int = 64):
+        super().__init__(self._run, max_batch, "porch-post")
         self.discussion = discussion
-        self.max_batch = max_batch
-        self._queue: list[tuple[Any, float, asyncio.Future]] = []
-        self._running = False
-        self._executor = ThreadPoolExecutor(1, thread_name_prefix="porch-post")
-        self.batches = 0  # for tests and debugging
-        self.posted = 0
 
     async def post(self, draft: Any) -> dict[str, Any]:
         """Check and store one prepared comment, together with whatever else is queued."""
-        loop = asyncio.get_running_loop()
-        future = loop.create_future()
-        self._queue.append((draft, time.perf_counter(), future))
-        if not self._running:
-            self._running = True
-            loop.create_task(self._drain())
-        return await future
+        return await self.submit((draft, time.perf_counter()))
 
-    async def _drain(self) -> None:
-        loop = asyncio.get_running_loop()
-        try:
-            while self._queue:
-                batch, self._queue = self._queue[: self.max_batch], self._queue[self.max_batch :]
-                try:
-                    results = await loop.run_in_executor(self._executor, self._run, batch)
-                except Exception as exc:  # the store failed: every post of the batch hears it
-                    results = [exc] * len(batch)
-                self.batches += 1
-                self.posted += len(batch)
-                for (_, _, future), result in zip(batch, results):
-                    if future.done():
-                        continue
-                    if isinstance(result, BaseException):
-                        future.set_exception(result)
-                    else:
-                        future.set_result(result)
-        finally:
-            self._running = False
-
-    def _run(self, batch: list[tuple[Any, float, asyncio.Future]]) -> list[Any]:
+    def _run(self, batch: list[tuple[Any, float]]) -> list[Any]:
         d = self.discussion
         logged: list[tuple[list[dict], list[dict]]] = []
         checks = d.service.check_batch(
-            [CheckRequest(draft.site, draft.check_fields, "comments", started) for draft, started, _ in batch],
+            [CheckRequest(draft.site, draft.check_fields, "comments", started) for draft, started in batch],
             log=lambda rows, prints: logged.append((rows, prints)),
         )
         rows = [row for found, _ in logged for row in found]
         prints = [row for _, found in logged for row in found]
-        return d.store_many([draft for draft, _, _ in batch], checks, log=(rows, prints))
-
-    def stop(self) -> None:
-        self._executor.shutdown(wait=True)
+        return d.store_many([draft for draft, _ in batch], checks, log=(rows, prints))
