@@ -127,7 +127,8 @@ class Backend:
 @pytest.fixture(scope="session", params=["sqlite", "postgresql"])
 def backend(request, tmp_path_factory):
     if not _model_available():
-        pytest.skip("the default model is missing (src/porch/data/default-model.porch): run `make model`")
+        # The model ships in the repository: its absence is a broken checkout, not a reason to skip.
+        pytest.fail("the default model is missing (src/porch/data/default-model.porch): run `make model`")
     if request.param == "postgresql":
         url = os.environ.get(PG_ENV)
         if not url:
