@@ -221,6 +221,7 @@ comments = Table(
     Column("verdict", String(8)),
     Column("score", Float),
     Column("expires_at", DateTime(timezone=True)),
+    Column("notify", Boolean, nullable=False, server_default="0"),  # replies by mail (after double opt-in)
     Index(None, "thread_id", "parent_id", "id"),
     Index(None, "thread_id", "parent_id", "likes", "id"),
     Index(None, "thread_id", "root_id"),
@@ -237,4 +238,111 @@ likes = Table(
            primary_key=True),
     Column("visitor", String(32), primary_key=True),
     Column("created_at", DateTime(timezone=True), nullable=False),
+)
+
+# -- moderation: accounts, sessions, the action log, e-mail (migration 0004) -------------------
+# People who moderate. `email` is stored lower-cased; `password_hash` is argon2id (argon2-cffi's
+# encoded form, parameters included, so they can be raised later without a migration).
+accounts = Table(
+    "accounts",
+    metadata,
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    Column("email", String(254), nullable=False, unique=True),
+    Column("password_hash", Text, nullable=False),
+    Column("created_at", DateTime(timezone=True), nullable=False),
+    Column("last_login_at", DateTime(timezone=True)),
+)
+
+# Who may do what where: owner (settings, keys, moderators) or moderator (the queues).
+memberships = Table(
+    "memberships",
+    metadata,
+    Column("account_id", Integer, ForeignKey("accounts.id", ondelete="CASCADE"), primary_key=True),
+    Column("site_id", Integer, ForeignKey("sites.id", ondelete="CASCADE"), primary_key=True, index=True),
+    Column("role", String(16), nullable=False),  # owner | moderator
+    Column("created_at", DateTime(timezone=True), nullable=False),
+)
+
+# Login sessions: only the HMAC of the cookie's random token is stored, so a copy of the database
+# does not log anyone in. Logout deletes the row.
+sessions = Table(
+    "sessions",
+    metadata,
+    Column("token_hash", String(64), primary_key=True),
+    Column("account_id", Integer, ForeignKey("accounts.id", ondelete="CASCADE"), nullable=False, index=True),
+    Column("created_at", DateTime(timezone=True), nullable=False),
+    Column("expires_at", DateTime(timezone=True), nullable=False, index=True),
+)
+
+# Failed logins per keyed hash of the e-mail address and of the client network, for throttling
+# (shared by every worker and server, unlike an in-memory counter).
+login_failures = Table(
+    "login_failures",
+    metadata,
+    Column("key_hash", String(64), primary_key=True),
+    Column("failures", Integer, nullable=False),
+    Column("first_at", DateTime(timezone=True), nullable=False),
+    Column("locked_until", DateTime(timezone=True)),
+)
+
+# Every moderator decision, for the dashboard's undo and a comment's history. `event_id` is the
+# feedback event the decision taught the engine (NULL when it taught nothing).
+moderation_actions = Table(
+    "moderation_actions",
+    metadata,
+    Column("id", BigId, primary_key=True, autoincrement=True),
+    Column("site_id", Integer, ForeignKey("sites.id", ondelete="CASCADE"), nullable=False),
+    Column("account_id", Integer, ForeignKey("accounts.id", ondelete="SET NULL")),
+    Column("comment_id", BigInteger, nullable=False),
+    Column("action", String(16), nullable=False),  # approve | spam | ham | delete | reply | undo
+    Column("from_status", String(8), nullable=False),
+    Column("to_status", String(8), nullable=False),
+    Column("event_id", BigInteger),
+    Column("created_at", DateTime(timezone=True), nullable=False),
+    Column("undone_at", DateTime(timezone=True)),
+    Index(None, "site_id", "account_id", "id"),
+    Index(None, "comment_id"),
+)
+
+# Outgoing mail, queued in the store so sending happens off the request path and survives a
+# restart. A worker claims a row (`claimed_until`) before sending, so two workers never send one mail.
+mail_queue = Table(
+    "mail_queue",
+    metadata,
+    Column("id", BigId, primary_key=True, autoincrement=True),
+    Column("site_id", Integer, ForeignKey("sites.id", ondelete="CASCADE")),
+    Column("kind", String(24), nullable=False),  # moderation | digest | confirm | reply
+    Column("recipient", String(254), nullable=False),
+    Column("subject", Text, nullable=False),
+    Column("body", Text, nullable=False),
+    Column("headers", JSON, nullable=False),  # extra headers (List-Unsubscribe, …)
+    Column("created_at", DateTime(timezone=True), nullable=False),
+    Column("send_after", DateTime(timezone=True), nullable=False),
+    Column("claimed_until", DateTime(timezone=True)),
+    Column("attempts", Integer, nullable=False, server_default="0"),
+    Column("sent_at", DateTime(timezone=True)),
+    Column("last_error", String(200)),
+    Index(None, "sent_at", "send_after"),
+)
+
+# Commenters who asked for reply notifications, per site and address (double opt-in: `pending`
+# until the link in the confirmation mail is followed; `unsubscribed` stops every mail).
+subscribers = Table(
+    "subscribers",
+    metadata,
+    Column("site_id", Integer, ForeignKey("sites.id", ondelete="CASCADE"), primary_key=True),
+    Column("email_hash", String(32), primary_key=True),
+    Column("email", String(254), nullable=False),
+    Column("status", String(16), nullable=False),  # pending | confirmed | unsubscribed
+    Column("created_at", DateTime(timezone=True), nullable=False),
+    Column("updated_at", DateTime(timezone=True), nullable=False),
+    Column("confirm_sent_at", DateTime(timezone=True)),
+)
+
+# When each site's moderator digest last went out.
+digests = Table(
+    "digests",
+    metadata,
+    Column("site_id", Integer, ForeignKey("sites.id", ondelete="CASCADE"), primary_key=True),
+    Column("last_sent_at", DateTime(timezone=True), nullable=False),
 )
