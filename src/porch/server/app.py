@@ -24,10 +24,11 @@ import logging
 import time
 from contextlib import asynccontextmanager
 from typing import Any
+from urllib.parse import quote
 
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
-from fastapi.responses import JSONResponse, PlainTextResponse, Response
+from fastapi.responses import JSONResponse, PlainTextResponse, RedirectResponse, Response
 from sqlalchemy.exc import OperationalError
 
 from ..config import Settings, load_settings
@@ -170,6 +171,16 @@ def create_app(settings: Settings | None = None) -> FastAPI:
             for e in exc.errors()
         ]
         return JSONResponse({"detail": errors}, status_code=422)
+
+    from .auth import NotLoggedIn
+
+    @app.exception_handler(NotLoggedIn)
+    async def not_logged_in(request: Request, exc: NotLoggedIn) -> Response:
+        # Pages send people to the login form (and back afterwards); API calls get a plain 401.
+        if request.url.path.startswith("/api/") or request.method not in ("GET", "HEAD"):
+            return JSONResponse({"detail": "log in first (moderator session or the site's API key)"}, status_code=401)
+        target = request.url.path + (f"?{request.url.query}" if request.url.query else "")
+        return RedirectResponse(f"/admin/login?next={quote(target, safe='')}", status_code=303)
 
     @app.get("/health", tags=["operations"], summary="Liveness: the server answers")
     async def health() -> dict:

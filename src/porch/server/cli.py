@@ -86,6 +86,7 @@ def _run(settings, host: str, port: int, workers: int, access_log: bool, extra_e
 
 
 DEMO_URI = "/demo/"
+DEMO_MODERATOR = "moderator@demo.porch.invalid"
 DEMO_TITLE = "Porches, and why we sit on them"
 DEMO_THREAD = [  # (author, website, text, replies)
     ("Maren", "https://maren.example.org", "Lovely piece. Our porch faces west, so it is the **best** place for the last hour of sun.", [
@@ -146,9 +147,29 @@ def seed_demo(store, site) -> int:
     return added
 
 
+def demo_login(store, site) -> tuple[str, str]:
+    """The demo moderator (owner of the demo site), with a fresh password on every run."""
+    import secrets
+
+    from ..store.accounts import AccountStore
+
+    accounts = AccountStore.of(store)
+    password = secrets.token_urlsafe(12)
+    account = accounts.by_email(DEMO_MODERATOR)
+    if account is None:
+        account = accounts.create(DEMO_MODERATOR, password)
+    else:
+        accounts.set_password(account.id, password)
+    accounts.grant(account.id, site.id, "owner")
+    return DEMO_MODERATOR, password
+
+
 def register(app: typer.Typer) -> None:
+    from .admin_cli import register as register_admin
+
     site_app = typer.Typer(help="Sites and their API keys.", no_args_is_help=True)
     app.add_typer(site_app, name="site")
+    register_admin(app)
 
     @app.command()
     def serve(
@@ -187,12 +208,15 @@ def register(app: typer.Typer) -> None:
         store = _store(settings)
         site = demo_site(store, url)
         added = seed_demo(store, site)
+        login, password = demo_login(store, site)
         store.engine.dispose()
         typer.echo(f"porch demo: site {site.public_id}" + (f", {added} comments seeded" if added else ""))
         typer.echo(f"  the article:      {url}{DEMO_URI}")
         typer.echo(f"  privacy page:     {url}/privacy/{site.public_id}")
         typer.echo(f"  the widget:       {url}/js/embed.js")
         typer.echo(f"  the API docs:     {url}/api/docs")
+        typer.echo(f"  the dashboard:    {url}/admin/   log in as {login} with password {password}")
+        typer.echo("                    (a new password on every `porch demo`)")
         typer.echo("Stop with Ctrl-C; the data stays in " + str(settings.data_dir))
         _run(settings, host, port, 1, False, {"PORCH_DEMO_SITE": site.public_id})
 

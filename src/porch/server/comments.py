@@ -4,8 +4,8 @@
     GET    /api/v1/comments?site=&uri=&sort=&cursor=&limit=
     GET    /api/v1/comments/{id}              PATCH / DELETE with the edit token (or the site's API key)
     POST   /api/v1/comments/{id}/like         toggle, once per visitor
-    POST   /api/v1/comments/{id}/approve|spam|ham   moderators: the site's API key as Bearer
-    GET    /api/v1/moderation?status=pending|spam   moderators: the queue
+    POST   /api/v1/comments/{id}/approve|spam|ham   moderators: the site's API key as Bearer, or a session
+    GET    /api/v1/moderation?status=pending|spam[&site=]   moderators: the queue
     GET    /api/v1/counts?site=&uri=a&uri=b   up to 100 pages
     GET    /api/v1/feed?site=[&uri=]          Atom: newest comments of a site or a page
 
@@ -38,6 +38,7 @@ from pydantic import BaseModel, ConfigDict, Field
 
 from ..store.comments import CommentStore, Refused
 from ..store.queries import utc
+from .auth import session_moderator
 from .discussion import SORTS, CommentSettings, Discussion
 from .identity import TrustedProxies, visitor_key
 from .posting import Poster
@@ -168,12 +169,13 @@ def bearer(request: Request) -> str:
     return token.strip() if scheme.lower() == "bearer" else ""
 
 
-def is_moderator(request: Request, site) -> bool:
+def is_moderator(request: Request, site, changes: bool = False) -> bool:
+    """The site's API key as Bearer, or a moderator's session (with its CSRF header if `changes`)."""
     token = bearer(request)
-    if not token or "." in token:
-        return False
-    found = request.app.state.porch["keys"].site(token)
-    return found is not None and found.id == site.id
+    if token and "." not in token:
+        found = request.app.state.porch["keys"].site(token)
+        return found is not None and found.id == site.id
+    return session_moderator(request, site, changes=changes) is not None
 
 
 def token_for(request: Request, comment_id: int) -> str | None:
@@ -373,7 +375,7 @@ def delete_comment(request: Request, comment_id: int = ID):
             raise Refused(404, f"no comment {comment_id}")
         site = d.site_by_id(row.site_id)
         headers = cors(request, site, CommentSettings.of(site))
-        if is_moderator(request, site):
+        if is_moderator(request, site, changes=True):
             return json_response(d.moderate(site, comment_id, "delete"), headers=headers)
         row = d.own(comment_id, token_for(request, comment_id))
         return json_response({"id": comment_id, "status": d.delete_own(row)}, headers=headers)
@@ -468,9 +470,10 @@ def _moderate(request: Request, comment_id: int, action: str):
     d = discussion(request)
     row = d.comments.get(comment_id)
     site = d.site_by_id(row.site_id) if row is not None else None
-    if site is None or not is_moderator(request, site):
+    if site is None or not is_moderator(request, site, changes=True):
         raise HTTPException(403 if row is not None else 404,
-                            "moderation needs the site's API key as `Authorization: Bearer KEY`")
+                            "moderation needs the site's API key as `Authorization: Bearer KEY`, or a moderator's "
+                            "session with its CSRF token as `X-CSRF-Token`")
     try:
         return json_response(d.moderate(site, comment_id, action))
     except Refused as exc:
@@ -497,12 +500,25 @@ def mark_ham(request: Request, comment_id: int = ID):
 
 @router.get("/moderation", responses=ERRORS, tags=["moderation"], summary="The queue: held or spam comments")
 def queue(request: Request, status: Literal["pending", "spam"] = Query("pending"),
-          limit: int = Query(100, ge=1, le=500)):
+          limit: int = Query(100, ge=1, le=500),
+          site: Optional[str] = Query(None, max_length=64, description="the site's public id (with a session)")):
     token = bearer(request)
-    site = request.app.state.porch["keys"].site(token) if token and "." not in token else None
-    if site is None:
-        raise HTTPException(401, "send the site's API key as `Authorization: Bearer KEY`")
     d = discussion(request)
+    if token and "." not in token:
+        found = request.app.state.porch["keys"].site(token)
+    elif site is not None:
+        try:
+            found = d.site(site)
+        except Refused:
+            found = None
+        if found is not None and session_moderator(request, found, changes=False) is None:
+            found = None
+    else:
+        found = None
+    if found is None:
+        raise HTTPException(401, "send the site's API key as `Authorization: Bearer KEY`, "
+                                 "or log in as one of its moderators and name the site")
+    site = found
     conf = CommentSettings.of(site)
     rows = d.comments.queue(site.id, status, limit)
     return json_response({"comments": [

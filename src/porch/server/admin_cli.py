@@ -1,0 +1,153 @@
+"""`porch admin …`: moderator accounts and their roles, from the command line.
+
+    porch admin create EMAIL [--password-stdin] [--site SITE --role owner|moderator]
+    porch admin grant EMAIL SITE [--role moderator]     porch admin revoke EMAIL SITE
+    porch admin password EMAIL [--password-stdin]       porch admin list [--json]
+
+The password comes from a hidden prompt (asked twice) or, for scripts, from the first line of
+standard input with `--password-stdin`; it never appears in the process list or the shell history.
+Owners add moderators in the dashboard too; the first owner of a site is made here.
+"""
+
+from __future__ import annotations
+
+import json
+import sys
+from pathlib import Path
+from typing import Optional
+
+import typer
+
+from .cli import ConfigOption, DatabaseOption, DataDirOption, _fail, _settings, _store
+
+
+def _password(from_stdin: bool) -> str:
+    if from_stdin:
+        return sys.stdin.readline().rstrip("\r\n")
+    return typer.prompt("Password", hide_input=True, confirmation_prompt=True)
+
+
+def _open(config, database_url, data_dir):
+    from ..store.accounts import AccountStore
+
+    store = _store(_settings(config, database_url=database_url, data_dir=data_dir))
+    return store, AccountStore.of(store)
+
+
+def _site(store, ref: str):
+    from ..store.queries import SiteNotFound
+
+    try:
+        return store.find_site(ref)
+    except SiteNotFound as exc:
+        raise _fail(str(exc)) from None
+
+
+def register(app: typer.Typer) -> None:
+    admin = typer.Typer(help="Moderator accounts and their roles per site.", no_args_is_help=True)
+    app.add_typer(admin, name="admin")
+
+    @admin.command("create")
+    def create(
+        email: str = typer.Argument(..., help="The moderator's e-mail address (their login)."),
+        password_stdin: bool = typer.Option(False, "--password-stdin", help="Read the password from stdin."),
+        site: Optional[str] = typer.Option(None, "--site", help="Give a role on this site (id or URL)."),
+        role: str = typer.Option("owner", "--role", help="owner (settings, keys, moderators) or moderator."),
+        config: Optional[Path] = ConfigOption,
+        database_url: Optional[str] = DatabaseOption,
+        data_dir: Optional[Path] = DataDirOption,
+    ) -> None:
+        """Create an account (argon2id-hashed password), optionally with a role on a site."""
+        from ..store.accounts import ROLES, AccountError
+
+        if role not in ROLES:
+            raise _fail(f"--role must be one of {', '.join(ROLES)}")
+        store, accounts = _open(config, database_url, data_dir)
+        found = _site(store, site) if site else None
+        try:
+            account = accounts.create(email, _password(password_stdin))
+            if found is not None:
+                accounts.grant(account.id, found.id, role)
+        except AccountError as exc:
+            raise _fail(str(exc)) from None
+        where = f" ({role} of {found.public_id}, {found.url})" if found is not None else ""
+        typer.echo(f"account {account.email} created{where}; log in at /admin/")
+
+    @admin.command("grant")
+    def grant(
+        email: str = typer.Argument(...),
+        site: str = typer.Argument(..., help="Site id or URL."),
+        role: str = typer.Option("moderator", "--role", help="owner or moderator."),
+        config: Optional[Path] = ConfigOption,
+        database_url: Optional[str] = DatabaseOption,
+        data_dir: Optional[Path] = DataDirOption,
+    ) -> None:
+        """Give an account a role on a site (or change its role there)."""
+        from ..store.accounts import AccountError
+
+        store, accounts = _open(config, database_url, data_dir)
+        found = _site(store, site)
+        account = accounts.by_email(email)
+        if account is None:
+            raise _fail(f"no account {email!r} (create it with `porch admin create`)")
+        try:
+            accounts.grant(account.id, found.id, role)
+        except AccountError as exc:
+            raise _fail(str(exc)) from None
+        typer.echo(f"{account.email} is now {role} of {found.public_id} ({found.url})")
+
+    @admin.command("revoke")
+    def revoke(
+        email: str = typer.Argument(...),
+        site: str = typer.Argument(..., help="Site id or URL."),
+        config: Optional[Path] = ConfigOption,
+        database_url: Optional[str] = DatabaseOption,
+        data_dir: Optional[Path] = DataDirOption,
+    ) -> None:
+        """Take an account's role on a site away."""
+        store, accounts = _open(config, database_url, data_dir)
+        found = _site(store, site)
+        account = accounts.by_email(email)
+        if account is None or not accounts.revoke(account.id, found.id):
+            raise _fail(f"{email!r} has no role on {found.public_id}")
+        typer.echo(f"{account.email} has no role on {found.public_id} any more")
+
+    @admin.command("password")
+    def password(
+        email: str = typer.Argument(...),
+        password_stdin: bool = typer.Option(False, "--password-stdin", help="Read the password from stdin."),
+        config: Optional[Path] = ConfigOption,
+        database_url: Optional[str] = DatabaseOption,
+        data_dir: Optional[Path] = DataDirOption,
+    ) -> None:
+        """Set a new password (this logs the account out everywhere)."""
+        from ..store.accounts import AccountError
+
+        _, accounts = _open(config, database_url, data_dir)
+        account = accounts.by_email(email)
+        if account is None:
+            raise _fail(f"no account {email!r}")
+        try:
+            accounts.set_password(account.id, _password(password_stdin))
+        except AccountError as exc:
+            raise _fail(str(exc)) from None
+        typer.echo(f"password of {account.email} changed; its sessions are closed")
+
+    @admin.command("list")
+    def list_accounts(
+        as_json: bool = typer.Option(False, "--json"),
+        config: Optional[Path] = ConfigOption,
+        database_url: Optional[str] = DatabaseOption,
+        data_dir: Optional[Path] = DataDirOption,
+    ) -> None:
+        """The accounts and their roles."""
+        store, accounts = _open(config, database_url, data_dir)
+        rows = [{"email": a.email, "roles": {store.site(i).public_id: r for i, r in a.roles.items()}}
+                for a in accounts.list_accounts()]
+        if as_json:
+            typer.echo(json.dumps(rows, indent=2))
+        elif not rows:
+            typer.echo("no accounts yet: add one with `porch admin create EMAIL --site SITE`", err=True)
+        for row in rows if not as_json else []:
+            roles = ", ".join(f"{r} of {s}" for s, r in row["roles"].items()) or "no role on any site"
+            typer.echo(f"{row['email']}  {roles}")
