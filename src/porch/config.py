@@ -54,6 +54,9 @@ class Settings(BaseSettings):
     comment_ip_retention_days: float = 30.0
     #: Days a comment the engine discarded (blatant spam) is kept, as spam, before it is deleted.
     discard_retention_days: float = 1.0
+    #: Days a comment a moderator deleted keeps its text for the dashboard's "deleted" queue (and undo);
+    #: then it is erased (or, if replies hang under it, left as an anonymous placeholder). Like a trash bin.
+    deleted_retention_days: float = 30.0
 
     # -- limits ------------------------------------------------------------------------------
     #: Requests per second allowed per API key (0 = unlimited), and the burst above it.
@@ -87,6 +90,29 @@ class Settings(BaseSettings):
     debug_log_commenter_data: bool = False
     log_level: str = "info"
 
+    # -- e-mail (docs/email.md) ---------------------------------------------------------------
+    #: SMTP server for notifications; empty: porch sends no mail at all and opens no connection.
+    smtp_host: str = ""
+    smtp_port: int = 587
+    #: Upgrade the connection with STARTTLS (port 587); ignored with `smtp_ssl`.
+    smtp_starttls: bool = True
+    #: Implicit TLS from the first byte (port 465) instead of STARTTLS.
+    smtp_ssl: bool = False
+    smtp_user: str = ""
+    smtp_password: str = Field(default="", repr=False)
+    #: The From: address of every mail; default porch@ the host of `public_url`.
+    mail_from: str = ""
+    #: The server's address as readers reach it, for links in mails; default http://host:port.
+    public_url: str = ""
+    #: How often the sender looks for due mail queued by other workers, and for digests (seconds).
+    mail_poll_seconds: float = 5.0
+    #: First retry of a failed send after this many seconds, doubling per attempt (capped at an hour).
+    mail_retry_seconds: float = 60.0
+    #: Attempts before a mail is given up.
+    mail_max_attempts: int = 8
+    #: Days a sent (or given-up) mail stays in the queue before it is deleted: it holds comment text.
+    mail_retention_days: float = 3.0
+
     #: The TOML file this object was read from (set by `load_settings`).
     config_file: Path | None = None
 
@@ -97,7 +123,7 @@ class Settings(BaseSettings):
 
     @field_validator(
         "raw_retention_days", "ip_retention_days", "campaign_window_days", "comment_ip_retention_days",
-        "discard_retention_days",
+        "discard_retention_days", "mail_retention_days", "deleted_retention_days",
     )
     @classmethod
     def _positive(cls, value: float) -> float:
@@ -124,6 +150,26 @@ class Settings(BaseSettings):
     @property
     def effective_database_url(self) -> str:
         return self.database_url or f"sqlite:///{(self.data_dir / DATABASE_FILE).resolve()}"
+
+    @property
+    def mail_enabled(self) -> bool:
+        """Whether porch sends mail at all (an SMTP host is configured)."""
+        return bool(self.smtp_host.strip())
+
+    @property
+    def base_url(self) -> str:
+        """`public_url`, or http://host:port (a wildcard address shown as localhost)."""
+        if self.public_url.strip():
+            return self.public_url.strip().rstrip("/")
+        host = "localhost" if self.host in ("0.0.0.0", "::", "") else self.host
+        host = f"[{host}]" if ":" in host else host
+        return f"http://{host}:{self.port}"
+
+    @property
+    def sender_address(self) -> str:
+        from urllib.parse import urlsplit
+
+        return self.mail_from.strip() or f"porch@{urlsplit(self.base_url).hostname or 'localhost'}"
 
     def secret(self) -> bytes:
         """The server secret, creating `data_dir/secret.key` (0600) on first use."""

@@ -25,7 +25,9 @@ import httpx
 import pytest
 
 PG_ENV = "PORCH_TEST_POSTGRES_URL"
-SECRET = "porch-test-secret-" + secrets.token_hex(8)
+# One secret per test process, even though tests/comments and tests/admin load this module again:
+# a store built by one directory's fixtures must read what the other's servers wrote.
+SECRET = os.environ.setdefault("PORCH_TEST_SECRET", "porch-test-secret-" + secrets.token_hex(8))
 ROOT = Path(__file__).resolve().parents[2]
 
 

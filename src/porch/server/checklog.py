@@ -27,9 +27,12 @@ log = logging.getLogger("porch.checklog")
 
 
 def tally(rows: list[dict], counts: dict | None = None) -> dict[tuple[int, date], dict[str, int]]:
-    """Add check-log rows to daily counts per (site, day): one check, and one of its verdict, each."""
+    """Add check-log rows to daily counts per (site, day): one check, and one of its verdict, each.
+    `is_test` checks count nowhere (they are logged, but the report card and usage are real traffic)."""
     counts = counts if counts is not None else defaultdict(lambda: defaultdict(int))
     for row in rows:
+        if row.get("is_test"):
+            continue
         bucket = counts[(row["site_id"], row["created_at"].date())]
         bucket["checks"] += 1
         bucket[row["verdict"]] += 1

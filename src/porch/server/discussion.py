@@ -20,6 +20,12 @@ the comment's fields and the guid of its check): marking spam is spam feedback; 
 approving a comment the engine had called spam, is ham feedback. Approving a comment that was only
 held by the moderation mode teaches nothing (the engine was right).
 
+Site rules (siterules.py): the owner's blocked words, IPs and e-mails make a comment `spam`; allowed
+e-mails and IPs are never held by the moderation mode and never spam unless the verdict is
+`discard`. A rule that fired is the first of the check's reasons in the check log ("site rule:
+blocked word “casino”"), which is where the dashboard reads reasons; the comment row keeps the
+engine's own verdict and score, so the report card still measures the engine.
+
 Edit tokens are signed, not stored: `ID.HMAC(secret, ID)`. The author gets one on creation (in
 the answer and as an HttpOnly cookie `porch_edit_ID`) and may edit or delete within the site's
 edit window; an edit is checked by the engine again.
@@ -40,10 +46,12 @@ from ..store.comments import CommentStore, Refused
 from ..store.queries import Site, SiteNotFound, utc
 from .checklog import tally
 from .formstamp import read_stamp
+from . import siterules
 from .render import has_links, render, website_link
 from .threadcache import ThreadCache
 
 MODERATION = ("none", "links", "first", "all")
+NOTIFY_MODERATORS = ("off", "immediate", "digest")
 SORTS = ("oldest", "newest", "top")
 SITE_CACHE_SECONDS = 1.0
 _PUBLIC_ID = re.compile(r"[A-Za-z0-9_-]{1,64}", re.ASCII)
@@ -62,6 +70,15 @@ class CommentSettings:
     max_length: int = 10_000
     allowed_origins: list[str] = field(default_factory=list)  # empty: the site URL's origin
     avatars: bool = False  # an avatar hash (SHA-256 of the e-mail, as Gravatar/Libravatar take)
+    # e-mail (notify.py; only when the operator configured SMTP)
+    notify_moderators: str = "immediate"  # off | immediate | digest: mail members about held comments
+    digest_hours: float = 24.0  # how often the digest goes out
+    reply_notifications: bool = True  # commenters may ask for replies by mail (double opt-in)
+    blocked_words: list[str] = field(default_factory=list)  # site rules (siterules.py): → spam
+    blocked_ips: list[str] = field(default_factory=list)  # addresses or networks (203.0.113.0/24)
+    blocked_emails: list[str] = field(default_factory=list)  # addresses or @domain
+    allowed_emails: list[str] = field(default_factory=list)  # → never held, never spam unless discard
+    allowed_ips: list[str] = field(default_factory=list)
 
     @classmethod
     def of(cls, site: Site) -> "CommentSettings":
@@ -89,6 +106,12 @@ def validate_settings(changes: dict[str, Any], current: CommentSettings) -> Comm
             raise ValueError("reply depth must be between 0 and 50")
         if key == "max_length" and not 1 <= int(value) <= 100_000:
             raise ValueError("maximum length must be between 1 and 100,000 characters")
+        if key in siterules.LISTS:
+            value = siterules.validate(key, value)
+        if key == "notify_moderators" and value not in NOTIFY_MODERATORS:
+            raise ValueError(f"moderator notifications must be one of {', '.join(NOTIFY_MODERATORS)}")
+        if key == "digest_hours" and not 1 <= float(value) <= 24 * 31:
+            raise ValueError("the digest interval must be between 1 hour and 31 days")
         if key == "allowed_origins":
             value = [origin_of(o) for o in value if o.strip()]
             if any(not o for o in value):
@@ -117,6 +140,7 @@ class Discussion:
         self._secret = store.site_secret(0) + b"comments"
         self._sites: dict[str, tuple[float, Site]] = {}
         self.threads = ThreadCache()  # rendered public pages, checked against threads.version
+        self.notifier: Any = None  # notify.Notifier: told about stored and published comments
 
     # -- sites -------------------------------------------------------------------------------
     def site(self, public_id: str) -> Site:
@@ -158,8 +182,19 @@ class Discussion:
     # -- posting -----------------------------------------------------------------------------
     def create(self, site: Site, body: dict[str, Any], request: dict[str, str]) -> dict[str, Any]:
         """Check and store a new comment in the calling thread (the route batches the same steps)."""
+        from .service import CheckRequest
+
         draft = self.prepare(site, body, request)
-        return self.store_new(draft, self.service.check(site, draft.check_fields, "comments"))
+        logged: list[tuple[list[dict], list[dict]]] = []
+        result = self.service.check_batch([CheckRequest(site, draft.check_fields, "comments")],
+                                          log=lambda rows, prints: logged.append((rows, prints)))[0]
+        if isinstance(result, BaseException):
+            raise result
+        log = ([r for rows, _ in logged for r in rows], [p for _, prints in logged for p in prints])
+        found = self.store_many([draft], [result], log=log)[0]
+        if isinstance(found, BaseException):
+            raise found
+        return found
 
     def prepare(self, site: Site, body: dict[str, Any], request: dict[str, str]) -> "Draft":
         """Validate and render a new comment; what the spam check needs and what will be stored.
@@ -201,12 +236,14 @@ class Discussion:
             stamp = read_stamp(self._secret, data.pop("rendered_at"))
             if stamp:
                 data["rendered_at"] = stamp
+        rule = siterules.match(conf, text, email, request.get("ip", ""))
         return Draft(site, conf, uri, str(body.get("title") or "")[:500], data, {
             "parent_id": parent_id, "root_id": root_id, "depth": depth,
             "author": author[:200], "email": email or None, "email_hash": self.email_hash(site, email) if email else None,
             "website": website or None, "text": text, "html": html, "ip": request.get("ip", "")[:64] or None,
             "user_agent": request.get("user_agent", "")[:1000] or None,
-        })
+            "notify": bool(body.get("notify")) and bool(email),
+        }, rule)
 
     def store_new(self, draft: "Draft", result: Any) -> dict[str, Any]:
         """Decide a prepared comment's status from its check result (and the site's moderation
@@ -225,6 +262,8 @@ class Discussion:
         row costs only its own post."""
         answers: list[Any] = list(results)
         rows: list[tuple[int, tuple]] = []
+        if log is not None:
+            _note_rules(drafts, results, log[0])
         for i, (draft, result) in enumerate(zip(drafts, results)):
             if isinstance(result, BaseException):
                 continue
@@ -255,13 +294,25 @@ class Discussion:
             answers[i] = {"id": new_id, "status": values["status"], "html": values["html"],
                           "created": values["created_at"].isoformat(), "edit_token": self.edit_token(new_id),
                           "parent": values["parent_id"]}
+        if self.notifier is not None:  # after the commit; the notifier only takes note (notify.py)
+            by_site: dict[int, tuple[Site, list[int]]] = {}
+            for draft, answer in zip(drafts, answers):
+                if isinstance(answer, dict):
+                    by_site.setdefault(draft.site.id, (draft.site, []))[1].append(answer["id"])
+            for site, ids in by_site.values():
+                self.notifier.posted(site, ids)
         return answers
 
     def _new_row(self, draft: "Draft", result: Any) -> tuple[int, str, str, dict[str, Any]]:
         verdict = result.verdict.verdict
         values = draft.values
         expires = None
-        if verdict != "ham":
+        rule = draft.rule.kind if draft.rule is not None else None
+        if rule == "blocked":
+            status = "spam"
+        elif rule == "allowed" and verdict != "discard":
+            status = "approved"
+        elif verdict != "ham":
             status = "spam"
             if verdict == "discard":
                 expires = _now() + timedelta(days=self.settings.discard_retention_days)
@@ -322,7 +373,12 @@ class Discussion:
         result = self.service.check(site, data, "comments")
         verdict = result.verdict.verdict
         status = row.status
-        if verdict != "ham":
+        rule = siterules.match(conf, text, row.email or "", row.ip or "")
+        if rule is not None and rule.kind == "blocked":
+            status = "spam"
+        elif rule is not None and verdict != "discard":
+            pass  # allowed: the edit keeps its status
+        elif verdict != "ham":
             status = "spam"
         elif status == "approved" and self._held(site, conf, text, row.email or "") and conf.moderation != "first":
             status = "pending"
@@ -336,15 +392,18 @@ class Discussion:
         return self.comments.remove(row)
 
     # -- moderation --------------------------------------------------------------------------
-    def moderate(self, site: Site, comment_id: int, action: str) -> dict[str, Any]:
+    def moderate(self, site: Site, comment_id: int, action: str, *, detail: bool = False) -> dict[str, Any]:
+        """approve | spam | ham | delete. With `detail` the answer also says the status before
+        ("from") and the feedback event it taught ("event_id", None if none): moderation.py logs them."""
         row = self.comments.get(comment_id)
         if row is None or row.site_id != site.id:
             raise Refused(404, f"no comment {comment_id} on this site")
         if row.status == "deleted":
             raise Refused(409, "the comment was deleted")
-        learned = None
+        learned = event_id = None
+        more = (lambda: {"from": row.status, "event_id": event_id}) if detail else dict
         if action == "delete":
-            return {"id": row.id, "status": self.comments.remove(row), "learned": None}
+            return {"id": row.id, "status": self.comments.remove(row), "learned": None, **more()}
         if action == "spam":
             status, label = "spam", "spam"
         elif action == "ham":
@@ -353,12 +412,15 @@ class Discussion:
             status, label = "approved", ("ham" if row.verdict in ("spam", "discard") else None)
         if not self.comments.change(row, status=status, expires_at=None):
             raise Refused(409, "the comment changed meanwhile; try again")
+        if status == "approved" and row.status != "approved" and self.notifier is not None:
+            self.notifier.published(site, row.id)  # reply notifications (notify.py)
         if label:
             data = self._fields(site, row.uri, row.text, row.author, row.email or "", row.website or "", {},
                                 reply=row.parent_id is not None, ip=row.ip or "", ua=row.user_agent or "")
             result = self.service.feedback(site, label, data, "moderation", guid=row.guid)
             learned = label if result.accepted else None
-        return {"id": row.id, "status": status, "learned": learned}
+            event_id = result.event_id
+        return {"id": row.id, "status": status, "learned": learned, **more()}
 
     # -- reading -----------------------------------------------------------------------------
     def public(self, row: Any, conf: CommentSettings, *, text: str | None = None) -> dict[str, Any]:
@@ -385,13 +447,25 @@ class Draft:
     title: str
     check_fields: dict[str, Any]  # the Akismet fields the engine sees
     values: dict[str, Any]  # the row, but for status, verdict and times
+    rule: "siterules.Rule | None" = None  # the site rule it falls under (blocked / allowed)
+
+
+def _note_rules(drafts: list[Draft], results: list[Any], rows: list[dict]) -> None:
+    """Put the site rule a comment fell under first in its check's reasons (the check-log row)."""
+    by_guid = {row.get("guid"): row for row in rows}
+    for draft, result in zip(drafts, results):
+        row = by_guid.get(getattr(result, "guid", None))
+        if draft.rule is not None and row is not None:
+            row["reasons"] = [draft.rule.reason, *(row.get("reasons") or [])]
 
 
 def sweep_comments(store: Any, settings: Any, now: datetime) -> dict[str, int]:
     """Retention for comments (called from retention.sweep): cut IPs after
-    `comment_ip_retention_days`, delete discarded spam once its short retention is over."""
+    `comment_ip_retention_days`, delete discarded spam once its short retention is over, erase
+    what moderators deleted after `deleted_retention_days`."""
     from .service import cut_ip
 
     return CommentStore(store.engine).sweep(
-        ip_before=now - timedelta(days=settings.comment_ip_retention_days), now=now, cut_ip=cut_ip
+        ip_before=now - timedelta(days=settings.comment_ip_retention_days), now=now, cut_ip=cut_ip,
+        deleted_before=now - timedelta(days=settings.deleted_retention_days),
     )

@@ -18,21 +18,35 @@ A new worker does not start from zero: `model_snapshots` holds, per scope, the m
 id of the last event folded into them, written every `snapshot_every` events; the worker loads the
 snapshots and replays only what came after. Retention may drop the text of events a snapshot
 already covers (their text is then needed by no one).
+
+Undo (a moderator takes a decision back, server/moderation.py) is an event too: the reverse label,
+marked `porch_undo_of` in its submission (store/actions.py). Each worker remembers, for the last
+`STEPS_KEPT` events it applied, how far each moved its own comment's logit; the undoing worker puts
+that step into the reverse event (`porch_undo_step`) and every worker subtracts exactly it along
+the comment's features, so the comment scores as it did before the decision (to float32 rounding),
+and all workers still hold the same weights. Without a known step (the original lies inside a
+snapshot this worker started from) the reverse event is an ordinary lesson with the opposite label.
 """
 
 from __future__ import annotations
 
 import logging
-from collections import Counter
+from collections import Counter, OrderedDict
 from typing import TYPE_CHECKING, Any
 
+import numpy as np
+
 from ..engine import Engine, Model, ModelError, Submission
+from ..engine.features import extract
+from ..engine.normalise import normalise
 
 if TYPE_CHECKING:
     from ..store import Store
     from ..store.queries import Site
 
 log = logging.getLogger("porch.learning")
+
+STEPS_KEPT = 20_000  # event id -> logit step, for undo (an hour of a busy site's moderation)
 
 
 class Learner:
@@ -45,6 +59,11 @@ class Learner:
         self.last_id = 0  # the last event id this worker has looked at
         self.applied = 0
         self._unsaved: Counter[str] = Counter()
+        self._steps: OrderedDict[int, float] = OrderedDict()
+
+    def step_of(self, event_id: int) -> float | None:
+        """How far event `event_id` moved its comment's logit in this worker (None: not known)."""
+        return self._steps.get(int(event_id))
 
     def start(self) -> None:
         """Load the snapshots and replay the events after them."""
@@ -82,7 +101,20 @@ class Learner:
         if engine is None:
             engine = self.engines[scope] = self.base.copy()
         self.applied += 1
-        return int(engine.learn(Submission.from_mapping(row.submission), row.label == "spam"))
+        sub = Submission.from_mapping(row.submission)
+        norm = normalise(sub.comment_content, sub.comment_author, sub.comment_author_url)
+        f = extract(norm, engine.model.bits)
+        undo_step = row.submission.get("porch_undo_step") if row.submission.get("porch_undo_of") else None
+        if isinstance(undo_step, (int, float)):
+            return int(_shift(engine.model, f, -float(undo_step)))
+        if not len(f.index):
+            return 0
+        before = engine.model.logit(f)
+        changed = engine.model.learn(f, row.label == "spam")
+        self._steps[int(row.id)] = engine.model.logit(f) - before if changed else 0.0
+        if len(self._steps) > STEPS_KEPT:
+            self._steps.popitem(last=False)
+        return int(changed)
 
     def due_snapshots(self) -> list[tuple[str, int, Model]]:
         """(scope, last event id, a copy of the model) for scopes with enough new events."""
@@ -97,3 +129,13 @@ class Learner:
         """Write snapshots (slow: compresses megabytes, so the app runs it in a thread)."""
         for scope, last_id, model in due:
             self.store.save_snapshot(scope, last_id, model.to_bytes())
+
+
+def _shift(model: Model, f: Any, step: float) -> bool:
+    """Move the weights along a comment's features so that its logit changes by `step` (the
+    geometry of `Model.learn`'s PA-I step, without its clipping): how an undo steps back."""
+    if not step or not len(f.index):
+        return False
+    norm_sq = float(np.dot(f.value, f.value)) or 1.0
+    np.add.at(model.weights, f.index, ((step / (model.scale * norm_sq)) * f.value).astype(np.float32))
+    return True

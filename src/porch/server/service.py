@@ -119,6 +119,7 @@ class FeedbackResult:
     guid: str | None
     learned: bool  # this worker's model changed
     note: str = ""
+    event_id: int | None = None  # the feedback event recorded (moderation.py logs it, undo takes it back)
 
 
 class Service:
@@ -337,8 +338,46 @@ class Service:
         metrics.FEEDBACK.labels(source, label).inc()
         log.info("feedback %s event=%d site=%s matched=%s", label, event_id, site.public_id, matched)
         return FeedbackResult(
-            True, matched, original.guid if original is not None else None, changed > 0,
+            True, matched, original.guid if original is not None else None, changed > 0, event_id=event_id,
         )
+
+
+    def unlearn(self, site: Site, event_id: int, data: Mapping[str, Any]) -> int | None:
+        """Take feedback event `event_id` back (a moderator's undo): a reverse event every worker
+        replays, reputation and campaign marks restored, its counts subtracted (store/actions.py).
+        `data` are the comment's fields, for the reputation keys (the event's text has no IP).
+        Returns the reverse event's id, or None when there is no such event of this site."""
+        from ..engine.reputation import retract
+        from ..store import actions
+
+        original = actions.event(self.store.engine, event_id)
+        if original is None or original.site_id != site.id or original.source == "undo":
+            return None
+        now = datetime.now(timezone.utc)
+        sub = Submission.from_mapping(clean(data))
+        norm = normalise(sub.comment_content, sub.comment_author, sub.comment_author_url)
+        rep_hashes = [(kind, self.hashed_key(site.id, kind, key)) for kind, key in reputation_keys(sub, norm)]
+        fp = camp.fingerprint(norm)
+        marks: list[int] = []
+        if fp is not None:
+            since = now - timedelta(days=self.settings.campaign_window_days)
+            marks = [r.id for r in self.store.near_duplicates(site.id, camp.bands(fp), since)
+                     if camp.near(fp, r.fingerprint)]
+        self.learner.catch_up()  # this worker must have applied the original to know its step
+        reverse_id = actions.take_back(
+            self.store, original, rep_hashes=rep_hashes, mark_prints=marks, step=self.learner.step_of(event_id),
+            now=now, retract=_retract(retract),
+        )
+        self.learner.catch_up()
+        log.info("feedback undone event=%d by event=%d site=%s", event_id, reverse_id, site.public_id)
+        return reverse_id
+
+
+def _retract(retract: Callable) -> Callable:
+    def take(before: tuple[float, float], was_spam: bool, decision_age: float, age: float) -> tuple[float, float]:
+        after = retract(Standing(*before), was_spam, decision_age, age)
+        return after.spam, after.ham
+    return take
 
 
 def _guids(n: int) -> list[str]:

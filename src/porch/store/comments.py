@@ -287,9 +287,22 @@ class CommentStore:
             ).fetchall()
 
     # -- retention ---------------------------------------------------------------------------
-    def sweep(self, *, ip_before: datetime, now: datetime, cut_ip: Callable[[str | None], str | None]) -> dict[str, int]:
-        """Cut IPs (and drop user agents) of comments older than `ip_before`; delete expired spam."""
-        done = {"comment_ips": 0, "expired_spam": 0}
+    def sweep(self, *, ip_before: datetime, now: datetime, cut_ip: Callable[[str | None], str | None],
+              deleted_before: datetime | None = None) -> dict[str, int]:
+        """Cut IPs (and drop user agents) of comments older than `ip_before`; delete expired spam;
+        erase comments a moderator deleted before `deleted_before` (kept until then for undo and
+        the dashboard's deleted queue): gone when nothing replies, else an anonymous placeholder."""
+        done = {"comment_ips": 0, "expired_spam": 0, "deleted_erased": 0}
+        if deleted_before is not None:
+            with self.engine.connect() as conn:
+                kept = conn.execute(select(c.id, c.status, c.thread_id).where(
+                    c.status == "deleted", c.text != "", c.modified_at < deleted_before).limit(5_000)).fetchall()
+            for row in kept:
+                try:
+                    self.remove(row)
+                    done["deleted_erased"] += 1
+                except Refused:  # changed meanwhile (undone, or erased by another worker)
+                    pass
         with writing(self.engine) as conn:
             rows = conn.execute(
                 select(c.id, c.ip).where(c.ip_cut.is_(False), c.created_at < ip_before).limit(20_000)
