@@ -133,6 +133,10 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         state = build_state(settings)
         app.state.porch = state
         tasks = [asyncio.create_task(_poll(state)), asyncio.create_task(_retention(state))]
+        if settings.mail_enabled:  # no SMTP host: no mail, no outbound connection (mail.py)
+            from .mail import sender
+
+            tasks.append(asyncio.create_task(sender(state)))
         try:
             yield
         finally:
@@ -140,6 +144,8 @@ def create_app(settings: Settings | None = None) -> FastAPI:
                 task.cancel()
             state["batcher"].stop()
             state["checklog"].stop()
+            if state.get("notifier") is not None:  # queue what was handed over, hand back claimed mail
+                state["notifier"].stop()
             due = state["learner"].due_snapshots()
             if due:
                 state["learner"].save_snapshots(due)
@@ -154,13 +160,17 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         redoc_url=None,
         openapi_url="/api/openapi.json",
     )
-    from . import akismet, api, comments, privacy, widget
+    from . import akismet, api, comments, mailroutes, privacy, widget
 
     app.include_router(akismet.router)
     app.include_router(api.router)
     app.include_router(comments.router)
     app.include_router(widget.router)
     app.include_router(privacy.router)
+    app.include_router(mailroutes.router)
+    from .admin import router as admin_router
+
+    app.include_router(admin_router)
 
     @app.exception_handler(RequestValidationError)
     async def unprocessable(request: Request, exc: RequestValidationError) -> JSONResponse:

@@ -39,6 +39,7 @@ from pydantic import BaseModel, ConfigDict, Field
 from ..store.comments import CommentStore, Refused
 from ..store.queries import utc
 from .auth import session_moderator
+from .moderation import moderation
 from .discussion import SORTS, CommentSettings, Discussion
 from .identity import TrustedProxies, visitor_key
 from .posting import Poster
@@ -65,6 +66,7 @@ class NewComment(BaseModel):
     text: str = Field(..., max_length=100_000, description="Markdown; the site's limit applies (default 10,000)")
     hp: Optional[str] = Field(None, max_length=256, description="Honeypot: the hidden field, empty for people")
     rendered_at: Optional[str] = Field(None, max_length=64, description="When the page with the form was rendered")
+    notify: bool = Field(False, description="E-mail me replies (with `email`; a confirmation mail is sent first)")
 
 
 class Created(BaseModel):
@@ -130,10 +132,17 @@ class Counts(BaseModel):
 
 # -- plumbing ------------------------------------------------------------------------------------
 def discussion(request: Request) -> Discussion:
-    state = request.app.state.porch
+    return discussion_of(request.app.state.porch)
+
+
+def discussion_of(state: dict) -> Discussion:
+    """The worker's Discussion, from the app's state (the mail sender has no request)."""
     found = state.get("discussion")
     if found is None:  # built on first use; "discussion" is set last, so whoever sees it sees the rest
+        from .notify import notifier
+
         found = Discussion(state["settings"], state["store"], CommentStore(state["store"].engine), state["service"])
+        found.notifier = notifier(state)
         state["proxies"] = TrustedProxies(state["settings"].trusted_proxies)
         state["poster"] = Poster(found)
         state["discussion"] = found
@@ -169,13 +178,19 @@ def bearer(request: Request) -> str:
     return token.strip() if scheme.lower() == "bearer" else ""
 
 
-def is_moderator(request: Request, site, changes: bool = False) -> bool:
-    """The site's API key as Bearer, or a moderator's session (with its CSRF header if `changes`)."""
+def moderator_of(request: Request, site, changes: bool = False) -> tuple[bool, int | None]:
+    """(may moderate `site`, the account id): the site's API key as Bearer (no account), or a
+    moderator's session (with its CSRF header if the call `changes` something)."""
     token = bearer(request)
     if token and "." not in token:
         found = request.app.state.porch["keys"].site(token)
-        return found is not None and found.id == site.id
-    return session_moderator(request, site, changes=changes) is not None
+        return found is not None and found.id == site.id, None
+    account = session_moderator(request, site, changes=changes)
+    return account is not None, getattr(account, "id", None)
+
+
+def is_moderator(request: Request, site, changes: bool = False) -> bool:
+    return moderator_of(request, site, changes)[0]
 
 
 def token_for(request: Request, comment_id: int) -> str | None:
@@ -285,7 +300,8 @@ def _nest(roots, replies, sort: str, avatars: bool) -> list[dict]:
             status = row.status
             node = {
                 "id": row.id, "parent": row.parent_id, "status": status, "created": _iso(row.created_at),
-                "modified": _iso(row.modified_at) if row.modified_at else None, "author": row.author,
+                "modified": _iso(row.modified_at) if row.modified_at else None,
+                "author": row.author if status != "deleted" else "",  # a moderator's delete keeps it for undo
                 "website": row.website if status == "approved" else None, "html": row.html, "likes": row.likes,
                 "replies": [],
             }
@@ -375,8 +391,10 @@ def delete_comment(request: Request, comment_id: int = ID):
             raise Refused(404, f"no comment {comment_id}")
         site = d.site_by_id(row.site_id)
         headers = cors(request, site, CommentSettings.of(site))
-        if is_moderator(request, site, changes=True):
-            return json_response(d.moderate(site, comment_id, "delete"), headers=headers)
+        allowed, account_id = moderator_of(request, site, changes=True)
+        if allowed:  # into the dashboard's "deleted" queue (undoable; erased after deleted_retention_days)
+            done = moderation(request).act(site, comment_id, "delete", account_id)
+            return json_response({"id": done["id"], "status": done["status"]}, headers=headers)
         row = d.own(comment_id, token_for(request, comment_id))
         return json_response({"id": comment_id, "status": d.delete_own(row)}, headers=headers)
     except Refused as exc:
@@ -470,12 +488,14 @@ def _moderate(request: Request, comment_id: int, action: str):
     d = discussion(request)
     row = d.comments.get(comment_id)
     site = d.site_by_id(row.site_id) if row is not None else None
-    if site is None or not is_moderator(request, site, changes=True):
+    allowed, account_id = moderator_of(request, site, changes=True) if site is not None else (False, None)
+    if not allowed:
         raise HTTPException(403 if row is not None else 404,
                             "moderation needs the site's API key as `Authorization: Bearer KEY`, or a moderator's "
                             "session with its CSRF token as `X-CSRF-Token`")
     try:
-        return json_response(d.moderate(site, comment_id, action))
+        done = moderation(request).act(site, comment_id, action, account_id)
+        return json_response({"id": done["id"], "status": done["status"], "learned": done["learned"]})
     except Refused as exc:
         raise refused(exc) from None
 

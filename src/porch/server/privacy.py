@@ -4,9 +4,11 @@ The widget links here from under every comment form ("Learn how your comment dat
 Nothing on the page is boilerplate that could drift from the truth: the retention periods are the
 running server's `Settings` values, the edit-token cookie's lifetime is the one comments.py sets,
 the contact is the site's `contact` setting (`porch site set SITE --contact …`), and what is said
-about avatars and moderation follows the site's comment settings. Everything is processed on this
-server; porch itself makes no outbound calls, so no third party is named unless one is configured
-(a shared Redis for rate limits holds counters, not commenter data, and is named if set).
+about avatars, moderation and e-mail (reply notifications, moderator notices; only when the operator
+configured SMTP) follows the site's comment settings and the server's. Everything is processed on this
+server; porch itself makes no outbound calls but to the operator's SMTP server, so no third party
+is named unless one is configured (a shared Redis for rate limits holds counters, not commenter
+data, and is named if set).
 
 Plain language, in the widget's five languages (`?lang=de|en|es|fr|pt`, else the browser's
 Accept-Language, else English). Values are HTML-escaped; the texts are ours.
@@ -47,6 +49,10 @@ T = {
                      "To protect the site from spam: a spam filter reads every comment with the data above.",
                      "To let the site's moderators review comments held for moderation or marked as spam."],
         "mail": "porch sends no e-mail: there are no reply notifications.",
+        "mail_on": "If you tick “Notify me of replies by email”, your address goes on this site's list of subscribers as unconfirmed, and you get one e-mail with a link to confirm; until you confirm, no other mail is sent to it, and an unconfirmed address is deleted after {confirm}. Once confirmed, you get an e-mail when someone replies to your comment. Every such e-mail has a one-click unsubscribe link, which stops all mail from this site to your address and deletes the address from the list. Sent e-mails are deleted from the server's outgoing queue after {sent}.",
+        "smtp": "E-mails are handed for delivery to the mail server the operator configured ({smtp}).",
+        "mail_mod": "When a comment is held for moderation, the site's moderators may get an e-mail with its name and text (never the e-mail address).",
+        "mail_off": "This site sends no e-mail to commenters: there are no reply notifications.",
         "avatars": "This site shows avatars: a hash of your e-mail address is published with your comment so that a picture can be chosen for it.",
         "server": "Everything is stored and processed on this server ({host}). No third party receives your data.",
         "redis": "Rate-limit counters (not your data) are kept in a Redis server the operator configured.",
@@ -75,6 +81,10 @@ T = {
                      "Zum Schutz vor Spam: ein Spamfilter liest jeden Kommentar mit den obigen Daten.",
                      "Damit die Moderation zurückgehaltene oder als Spam markierte Kommentare prüfen kann."],
         "mail": "porch verschickt keine E-Mails: es gibt keine Antwort-Benachrichtigungen.",
+        "mail_on": "Wenn Sie „Benachrichtige mich per E-Mail über Antworten“ ankreuzen, kommt Ihre Adresse unbestätigt auf die Abonnentenliste dieser Website, und Sie erhalten eine E-Mail mit einem Bestätigungslink; bis zur Bestätigung geht keine andere E-Mail an sie, und eine unbestätigte Adresse wird nach {confirm} gelöscht. Nach der Bestätigung erhalten Sie eine E-Mail, wenn jemand auf Ihren Kommentar antwortet. Jede dieser E-Mails enthält einen Abmeldelink, der mit einem Klick alle E-Mails dieser Website an Sie beendet und Ihre Adresse von der Liste löscht. Versandte E-Mails werden nach {sent} aus der Warteschlange des Servers gelöscht.",
+        "smtp": "E-Mails werden zur Zustellung an den vom Betreiber eingerichteten Mailserver ({smtp}) übergeben.",
+        "mail_mod": "Wird ein Kommentar zur Moderation zurückgehalten, kann die Moderation eine E-Mail mit Name und Text erhalten (nie mit der E-Mail-Adresse).",
+        "mail_off": "Diese Website verschickt keine E-Mails an Kommentierende: es gibt keine Antwort-Benachrichtigungen.",
         "avatars": "Diese Website zeigt Avatare: ein Hash Ihrer E-Mail-Adresse wird mit Ihrem Kommentar veröffentlicht, damit ein Bild dafür gewählt werden kann.",
         "server": "Alles wird auf diesem Server ({host}) gespeichert und verarbeitet. Kein Dritter erhält Ihre Daten.",
         "redis": "Zähler für Ratenbegrenzung (nicht Ihre Daten) liegen in einem vom Betreiber eingerichteten Redis-Server.",
@@ -103,6 +113,10 @@ T = {
                      "Protéger le site du spam : un filtre lit chaque commentaire avec les données ci-dessus.",
                      "Permettre aux modérateurs d'examiner les commentaires retenus ou marqués comme spam."],
         "mail": "porch n'envoie aucun e-mail : il n'y a pas de notification de réponse.",
+        "mail_on": "Si vous cochez « M'avertir des réponses par e-mail », votre adresse est inscrite, non confirmée, dans la liste des abonnés de ce site, et vous recevez un e-mail avec un lien de confirmation ; tant que vous n'avez pas confirmé, aucun autre e-mail ne lui est envoyé, et une adresse non confirmée est effacée après {confirm}. Une fois confirmée, vous recevez un e-mail quand quelqu'un répond à votre commentaire. Chacun de ces e-mails contient un lien de désinscription en un clic, qui arrête tout envoi de ce site à votre adresse et l'efface de la liste. Les e-mails envoyés sont effacés de la file d'envoi du serveur après {sent}.",
+        "smtp": "Les e-mails sont remis pour livraison au serveur de messagerie configuré par l'exploitant ({smtp}).",
+        "mail_mod": "Quand un commentaire est retenu pour modération, les modérateurs du site peuvent recevoir un e-mail avec son nom et son texte (jamais l'adresse e-mail).",
+        "mail_off": "Ce site n'envoie aucun e-mail aux commentateurs : il n'y a pas de notification de réponse.",
         "avatars": "Ce site affiche des avatars : une empreinte de votre adresse e-mail est publiée avec votre commentaire pour lui choisir une image.",
         "server": "Tout est stocké et traité sur ce serveur ({host}). Aucun tiers ne reçoit vos données.",
         "redis": "Les compteurs de limitation de débit (pas vos données) sont dans un serveur Redis configuré par l'exploitant.",
@@ -131,6 +145,10 @@ T = {
                      "Proteger el sitio del spam: un filtro lee cada comentario con los datos de arriba.",
                      "Permitir a los moderadores revisar comentarios retenidos o marcados como spam."],
         "mail": "porch no envía correos: no hay avisos de respuestas.",
+        "mail_on": "Si marcas «Avisarme de las respuestas por correo», tu dirección entra sin confirmar en la lista de suscriptores de este sitio y recibes un correo con un enlace para confirmar; hasta que confirmes no se le envía ningún otro correo, y una dirección sin confirmar se borra a los {confirm}. Una vez confirmada, recibes un correo cuando alguien responde a tu comentario. Cada uno de esos correos tiene un enlace para darte de baja con un clic, que detiene todo correo de este sitio a tu dirección y la borra de la lista. Los correos enviados se borran de la cola de salida del servidor a los {sent}.",
+        "smtp": "Los correos se entregan para su envío al servidor de correo que configuró el operador ({smtp}).",
+        "mail_mod": "Cuando un comentario queda retenido para moderación, los moderadores del sitio pueden recibir un correo con su nombre y su texto (nunca la dirección de correo).",
+        "mail_off": "Este sitio no envía correos a quienes comentan: no hay avisos de respuestas.",
         "avatars": "Este sitio muestra avatares: se publica un hash de tu correo con el comentario para elegirle una imagen.",
         "server": "Todo se guarda y se trata en este servidor ({host}). Ningún tercero recibe tus datos.",
         "redis": "Los contadores de límite de peticiones (no tus datos) están en un servidor Redis configurado por el operador.",
@@ -159,6 +177,10 @@ T = {
                      "Proteger o site contra spam: um filtro lê cada comentário com os dados acima.",
                      "Permitir aos moderadores rever comentários retidos ou marcados como spam."],
         "mail": "O porch não envia e-mails: não há avisos de respostas.",
+        "mail_on": "Se marcar «Avisar-me de respostas por email», o seu endereço entra, por confirmar, na lista de subscritores deste site, e recebe um email com uma ligação para confirmar; até confirmar, nenhum outro email lhe é enviado, e um endereço por confirmar é apagado após {confirm}. Depois de confirmado, recebe um email quando alguém responde ao seu comentário. Cada um desses emails tem uma ligação para cancelar a subscrição com um clique, que termina todo o envio deste site para o seu endereço e o apaga da lista. Os emails enviados são apagados da fila de saída do servidor após {sent}.",
+        "smtp": "Os emails são entregues para envio ao servidor de email configurado pelo operador ({smtp}).",
+        "mail_mod": "Quando um comentário fica retido para moderação, os moderadores do site podem receber um email com o nome e o texto (nunca o endereço de email).",
+        "mail_off": "Este site não envia emails a quem comenta: não há avisos de respostas.",
         "avatars": "Este site mostra avatares: um hash do seu e-mail é publicado com o comentário para lhe escolher uma imagem.",
         "server": "Tudo é guardado e tratado neste servidor ({host}). Nenhum terceiro recebe os seus dados.",
         "redis": "Os contadores de limite de pedidos (não os seus dados) ficam num servidor Redis configurado pelo operador.",
@@ -191,6 +213,20 @@ def span(days: float, lang: str) -> str:
     if days * 1440 >= 1:
         return f"{round(days * 1440, 1):g} {minutes}"
     return f"{round(days * 86400, 1):g} s"
+
+
+def mail_purposes(settings, conf: CommentSettings, code: str) -> list[str]:
+    """What the page says about e-mail: nothing is sent without SMTP; else what and for how long."""
+    from .notify import CONFIRM_DAYS
+
+    t = T[code]
+    if not settings.mail_enabled:
+        return [escape(t["mail"])]
+    out = [escape(t["mail_on"].format(confirm=span(CONFIRM_DAYS, code), sent=span(settings.mail_retention_days, code)))
+           if conf.reply_notifications else escape(t["mail_off"])]
+    if conf.notify_moderators != "off":
+        out.append(escape(t["mail_mod"]))
+    return out
 
 
 def pick_lang(query: str | None, accept: str) -> str:
@@ -230,8 +266,10 @@ def privacy_page(request: Request, site: str = Path(..., min_length=1, max_lengt
     def ul(items: list[str]) -> str:
         return "<ul>" + "".join(f"<li>{item}</li>" for item in items) + "</ul>"
 
-    purposes = [e(p) for p in t["purposes"]] + [e(t["mail"])] + ([e(t["avatars"])] if conf.avatars else [])
-    where = [e(t["server"].format(host=request.url.netloc))] + ([e(t["redis"])] if settings.redis_url else [])
+    purposes = [e(p) for p in t["purposes"]] + mail_purposes(settings, conf, code) + (
+        [e(t["avatars"])] if conf.avatars else [])
+    where = [e(t["server"].format(host=request.url.netloc))] + ([e(t["redis"])] if settings.redis_url else []) + (
+        [e(t["smtp"].format(smtp=settings.smtp_host))] if settings.mail_enabled else [])
     keep = [
         e(t["k_comment"].format(window=window)),
         e(t["k_spam"].format(discard=span(settings.discard_retention_days, code))),

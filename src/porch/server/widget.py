@@ -5,7 +5,8 @@
     GET /demo/                           the demo article (only when `porch demo` set `demo_site`)
 
 The config answer is public (no e-mail, no key): which fields are required, the length limit, the
-edit window, the default sort, the privacy page's address, the honeypot's field name and the
+edit window, the default sort, the privacy page's address, the honeypot's field name, whether to
+offer reply notifications by e-mail (`notify`: the site allows them and SMTP is configured) and the
 signed render timestamp (formstamp.py). It is never cached, because the timestamp must be fresh.
 Like every comment route it answers only allowed origins (CORS is per site, comments.cors).
 
@@ -78,6 +79,8 @@ def site_config(request: Request, site: str = SITE) -> Response:
         "reply_depth": conf.reply_depth, "moderation": conf.moderation,
         "privacy_url": str(request.base_url).rstrip("/") + f"/privacy/{found.public_id}",
         "honeypot": HONEYPOT, "rendered_at": make_stamp(d._secret),
+        # the "notify me of replies" box: the site allows it and the operator configured SMTP
+        "notify": bool(conf.reply_notifications and request.app.state.porch["settings"].mail_enabled),
     }, headers=headers)
 
 

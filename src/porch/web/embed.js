@@ -33,7 +33,7 @@
       "The comment server cannot be reached. Your text is kept; please try again later.", "Could not post: {m}",
       "Your comment was posted.", "Comment deleted.", "This site uses porch to reduce spam.",
       "Learn how your comment data is processed.", "Leave this field empty", "Delete this comment?", "Anonymous",
-      "Comments", "(required)", "Replying to {a}", "Posting…"],
+      "Comments", "(required)", "Replying to {a}", "Posting…", "Notify me of replies by email (you confirm first)"],
     de: ["{n} Kommentare", "1 Kommentar", "Schreibe einen Kommentar", "Name", "E-Mail", "Website", "Kommentar", "Kommentar abschicken",
       "Antworten", "Antwort abbrechen", "Bearbeiten", "Löschen", "Speichern", "Abbrechen", "Gefällt mir", "Weitere Kommentare laden", "Sortieren",
       "Älteste", "Neueste", "Beliebteste", "Dein Kommentar wartet auf Freischaltung.",
@@ -42,7 +42,7 @@
       "Der Kommentar-Server ist nicht erreichbar. Dein Text bleibt erhalten; bitte versuche es später noch einmal.", "Nicht gesendet: {m}",
       "Dein Kommentar wurde veröffentlicht.", "Kommentar gelöscht.", "Diese Website verwendet porch, um Spam zu reduzieren.",
       "Erfahre, wie deine Kommentardaten verarbeitet werden.", "Dieses Feld leer lassen", "Diesen Kommentar löschen?", "Anonym",
-      "Kommentare", "(Pflichtfeld)", "Antwort an {a}", "Wird gesendet…"],
+      "Kommentare", "(Pflichtfeld)", "Antwort an {a}", "Wird gesendet…", "Benachrichtige mich per E-Mail über Antworten (nach Bestätigung)"],
     fr: ["{n} commentaires", "1 commentaire", "Laisser un commentaire", "Nom", "E-mail", "Site web", "Commentaire", "Publier le commentaire",
       "Répondre", "Annuler la réponse", "Modifier", "Supprimer", "Enregistrer", "Annuler", "J'aime", "Charger plus de commentaires", "Trier par",
       "Plus anciens", "Plus récents", "Plus aimés", "Votre commentaire est en attente de modération.",
@@ -51,7 +51,7 @@
       "Le serveur de commentaires est injoignable. Votre texte est conservé ; réessayez plus tard.", "Échec de l'envoi : {m}",
       "Votre commentaire a été publié.", "Commentaire supprimé.", "Ce site utilise porch pour réduire les indésirables.",
       "En savoir plus sur la façon dont les données de vos commentaires sont traitées.", "Laissez ce champ vide", "Supprimer ce commentaire ?", "Anonyme",
-      "Commentaires", "(obligatoire)", "Réponse à {a}", "Envoi…"],
+      "Commentaires", "(obligatoire)", "Réponse à {a}", "Envoi…", "M'avertir des réponses par e-mail (après confirmation)"],
     es: ["{n} comentarios", "1 comentario", "Deja una respuesta", "Nombre", "Correo electrónico", "Web", "Comentario", "Publicar el comentario",
       "Responder", "Cancelar respuesta", "Editar", "Borrar", "Guardar", "Cancelar", "Me gusta", "Cargar más comentarios", "Ordenar por",
       "Más antiguos", "Más recientes", "Más valorados", "Tu comentario está pendiente de moderación.",
@@ -60,7 +60,7 @@
       "No se puede contactar con el servidor de comentarios. Tu texto se conserva; inténtalo más tarde.", "No se pudo publicar: {m}",
       "Tu comentario se ha publicado.", "Comentario borrado.", "Este sitio usa porch para reducir el spam.",
       "Aprende cómo se procesan los datos de tus comentarios.", "Deja este campo vacío", "¿Borrar este comentario?", "Anónimo",
-      "Comentarios", "(obligatorio)", "Respuesta a {a}", "Publicando…"],
+      "Comentarios", "(obligatorio)", "Respuesta a {a}", "Publicando…", "Avisarme de las respuestas por correo (tras confirmar)"],
     pt: ["{n} comentários", "1 comentário", "Deixe uma resposta", "Nome", "Email", "Site", "Comentário", "Publicar comentário",
       "Responder", "Cancelar resposta", "Editar", "Apagar", "Guardar", "Cancelar", "Gosto", "Carregar mais comentários", "Ordenar por",
       "Mais antigos", "Mais recentes", "Mais gostados", "O seu comentário aguarda moderação.",
@@ -69,11 +69,12 @@
       "Não é possível contactar o servidor de comentários. O seu texto é mantido; tente mais tarde.", "Não foi possível publicar: {m}",
       "O seu comentário foi publicado.", "Comentário apagado.", "Este site utiliza o porch para reduzir spam.",
       "Saiba como são processados os dados dos seus comentários.", "Deixe este campo vazio", "Apagar este comentário?", "Anónimo",
-      "Comentários", "(obrigatório)", "Resposta a {a}", "A publicar…"]
+      "Comentários", "(obrigatório)", "Resposta a {a}", "A publicar…", "Avisar-me de respostas por email (após confirmação)"]
   };
   var K = ["many", "one", "leave", "name", "email", "website", "comment", "post", "reply", "cancelReply", "edit", "del",
     "save", "cancel", "like", "more", "sort", "oldest", "newest", "top", "pending", "emailNote", "md", "tooLong", "rate",
-    "down", "failed", "posted", "deleted", "uses", "learn", "hp", "confirm", "anon", "comments", "required", "replying", "posting"];
+    "down", "failed", "posted", "deleted", "uses", "learn", "hp", "confirm", "anon", "comments", "required", "replying", "posting",
+    "notify"];
   if (!L[lang]) lang = "en";
   var S = {};
   K.forEach(function (k, i) { S[k] = L[lang][i]; });
@@ -309,6 +310,8 @@
       field("author", t("name"), "text", !!conf.require_name, { autocomplete: "name", maxlength: "200" }),
       field("email", t("email"), "email", !!conf.require_email, { autocomplete: "email", maxlength: "254" }),
       field("website", t("website"), "url", false, { autocomplete: "url", maxlength: "2000", placeholder: "https://" }),
+      conf.notify ? el("p", { "class": "porch-check" }, [fields.notify = el("input", { id: "porch-notify", type: "checkbox" }),
+        " ", el("label", { "for": "porch-notify", text: t("notify") })]) : null,
       hp, error,
       el("p", { "class": "porch-buttons" }, [submit, " ", cancelBtn]),
       el("p", { "class": "porch-privacy" }, [t("uses") + " ",
@@ -331,7 +334,8 @@
     var site_url = fields.website.value.trim();
     var body = { site: site, uri: uri, title: document.title.slice(0, 500), parent: parentId,
       author: fields.author.value, email: fields.email.value, website: site_url, text: text,
-      hp: form.querySelector("#porch-hp").value, rendered_at: conf.rendered_at };
+      hp: form.querySelector("#porch-hp").value, rendered_at: conf.rendered_at,
+      notify: !!(fields.notify && fields.notify.checked && fields.email.value.trim()) };
     submit.disabled = true; announce(t("posting"));
     request("POST", "/comments", body).then(function (made) {
       remember(made.id, made.edit_token);

@@ -1,0 +1,55 @@
+"""A moderator's delete is a trash bin: the comment leaves the page at once, stays (text, author,
+e-mail) for the dashboard's deleted queue and for undo, and is erased after
+`deleted_retention_days` — gone, or an anonymous placeholder when replies hang under it."""
+
+from __future__ import annotations
+
+import sys
+
+import pytest
+
+fixtures = sys.modules["porch_server_fixtures"]  # loaded by conftest.py (tests/server's fixtures)
+start_server, store_for, wait_for = fixtures.start_server, fixtures.store_for, fixtures.wait_for
+HAM = "Thanks for the thoughtful write-up, I learned a lot from the section on soil."
+
+
+@pytest.fixture(scope="module")
+def trash_server(backend):
+    s = start_server(backend.database("trash"), backend.tmp / "trash",
+                     env={"PORCH_DELETED_RETENTION_DAYS": str(2 / 86400), "PORCH_RETENTION_INTERVAL_SECONDS": "0.5"})
+    yield s
+    s.stop()
+
+
+def test_moderator_delete_keeps_the_comment_until_its_retention_ends(trash_server):
+    store = store_for(trash_server.database_url)
+    site, key = store.add_site("https://trash.example.org", "trash")
+    from porch.store.comments import CommentStore
+
+    comments = CommentStore(store.engine)
+    mod = {"Authorization": f"Bearer {key}"}
+    with trash_server.client() as c:
+        def post(text, **kw):
+            return c.post("/api/v1/comments", json={"site": site.public_id, "uri": "/p", "author": "Ann",
+                                                     "email": "ann@example.org", "text": text, **kw}).json()
+
+        leaf, top = post(HAM), post("Great photos of the porch, which wood did you use for the steps?")
+        reply = post("I agree, our garden did much better after we changed the soil too.", parent=top["id"])
+        assert [leaf["status"], top["status"], reply["status"]] == ["approved"] * 3, (leaf, top, reply)
+        for made in (leaf, top):
+            r = c.delete(f"/api/v1/comments/{made['id']}", headers=mod)
+            assert r.status_code == 200 and r.json() == {"id": made["id"], "status": "deleted"}
+        listed = c.get("/api/v1/comments", params={"site": site.public_id, "uri": "/p"}).json()
+        assert [n["id"] for n in listed["comments"]] == [top["id"]]  # the placeholder, for its reply
+        assert listed["comments"][0]["author"] == "" and listed["comments"][0]["html"] == ""
+        assert [n["id"] for n in listed["comments"][0]["replies"]] == [reply["id"]]
+        assert listed["total"] == 1
+
+        # Erased once the (here: two-second) retention is over: the leaf entirely, the parent's
+        # text, name and address (it stays a placeholder for its reply).
+        assert wait_for(lambda: comments.get(leaf["id"]) is None, timeout=30)
+        kept = wait_for(lambda: (lambda r: r if r is not None and r.text == "" else None)(comments.get(top["id"])),
+                        timeout=30)
+        assert kept.status == "deleted" and kept.author == "" and kept.email is None
+        assert comments.get(reply["id"]).status == "approved"
+    store.engine.dispose()

@@ -1,0 +1,77 @@
+"""Helpers for the e-mail tests (a module of its own: `conftest` names two modules in this suite)."""
+
+from __future__ import annotations
+
+import importlib.util
+import re
+import sys
+import time
+import uuid
+from datetime import datetime, timezone
+from pathlib import Path
+
+# the service fixtures (tests/server/conftest.py), loaded by path as tests/comments does
+_path = Path(__file__).resolve().parents[1] / "server" / "conftest.py"
+_spec = importlib.util.spec_from_file_location("porch_server_fixtures_mail", _path)
+fixtures = sys.modules.get("porch_server_fixtures_mail")
+if fixtures is None:
+    fixtures = importlib.util.module_from_spec(_spec)
+    sys.modules["porch_server_fixtures_mail"] = fixtures
+    _spec.loader.exec_module(fixtures)
+start_server = fixtures.start_server
+store_for = fixtures.store_for
+free_port = fixtures.free_port
+SECRET = fixtures.SECRET
+
+
+def mail_env(port: int) -> dict[str, str]:
+    """Settings for a server that mails through the test's SMTP server on `port` (no TLS there)."""
+    return {
+        "PORCH_SMTP_HOST": "127.0.0.1", "PORCH_SMTP_PORT": str(port), "PORCH_SMTP_STARTTLS": "false",
+        "PORCH_MAIL_FROM": "comments@example.org", "PORCH_MAIL_POLL_SECONDS": "0.2",
+        "PORCH_MAIL_RETRY_SECONDS": "0.2",
+    }
+
+
+def wait_for(predicate, timeout: float = 30.0, interval: float = 0.05):
+    """Poll until predicate() is truthy; returns its value (tests never assert on timing)."""
+    deadline = time.monotonic() + timeout
+    while True:
+        value = predicate()
+        if value or time.monotonic() > deadline:
+            return value
+        time.sleep(interval)
+
+
+def configure(store, site, **comments):
+    from porch.store.comments import CommentStore
+
+    settings = {**site.settings, "comments": {**site.settings.get("comments", {}), **comments}}
+    CommentStore(store.engine).save_site_settings(site.id, settings)
+    return store.site(site.id)
+
+
+def add_member(store, site, address: str, role: str = "moderator") -> int:
+    """An account that moderates the site, written straight into the tables (no password needed)."""
+    from porch.store import schema as t
+
+    now = datetime.now(timezone.utc)
+    with store.engine.begin() as conn:
+        account_id = conn.execute(t.accounts.insert().values(
+            email=address.lower(), password_hash="-", created_at=now)).inserted_primary_key[0]
+        conn.execute(t.memberships.insert().values(account_id=account_id, site_id=site.id, role=role, created_at=now))
+    return int(account_id)
+
+
+def address(who: str) -> str:
+    return f"{who}-{uuid.uuid4().hex[:8]}@example.net"
+
+
+def links(msg, path: str) -> list[str]:
+    """The porch links of one kind in a mail's text (e.g. "/mail/confirm/")."""
+    return re.findall(r"https?://\S+" + re.escape(path) + r"[A-Za-z0-9._~%-]+", msg.get_content())
+
+
+def whole(msg) -> str:
+    """Every header and the text of a mail, for "does not contain" checks."""
+    return "\n".join(f"{k}: {v}" for k, v in msg.items()) + "\n" + msg.get_content()
