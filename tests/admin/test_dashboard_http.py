@@ -143,6 +143,20 @@ def test_login_logout_and_the_next_parameter(server, make_site, accounts):
         assert browser.get("/admin/").status_code == 303
 
 
+def test_a_login_form_posted_from_another_site_is_refused(server, accounts):
+    email = f"origin-{time.monotonic_ns()}@example.org"
+    accounts.create(email, "a long enough password")
+    form = {"email": email, "password": "a long enough password"}
+    host = server.url.split("//", 1)[1]
+    with server.client(follow_redirects=False) as browser:
+        r = browser.post("/admin/login", data=form, headers={"Origin": "https://evil.example"})
+        assert r.status_code == 403 and "porch_session" not in r.headers.get("set-cookie", "")
+        # The server's own origin passes, also as https:// (a TLS proxy in front, plain HTTP behind).
+        for origin in (server.url, f"https://{host}"):
+            r = browser.post("/admin/login", data=form, headers={"Origin": origin})
+            assert r.status_code == 303 and "porch_session" in r.headers["set-cookie"], origin
+
+
 def test_a_throttled_login_says_how_long_to_wait(server, accounts):
     email = f"throttle-{time.monotonic_ns()}@example.org"
     accounts.create(email, "a long enough password")

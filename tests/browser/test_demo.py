@@ -4,6 +4,7 @@ start adds nothing."""
 from __future__ import annotations
 
 import os
+import re
 import signal
 import subprocess
 import sys
@@ -29,6 +30,16 @@ def run_demo(data_dir, port):
             time.sleep(0.1)
     proc.kill()
     raise AssertionError("porch demo did not start")
+
+
+def read_output(proc) -> str:
+    """What a running demo printed up to its dashboard login line (click flushes every line)."""
+    lines = []
+    while not lines or "log in as" not in lines[-1]:
+        line = proc.stdout.readline().decode()
+        assert line, "porch demo printed no dashboard login:\n" + "".join(lines)
+        lines.append(line)
+    return "".join(lines)
 
 
 def stop(proc):
@@ -58,6 +69,7 @@ def test_demo_shows_the_article_with_a_working_thread(browser, tmp_path):
     finally:
         out = stop(proc)
     assert f"http://127.0.0.1:{port}/demo/" in out and "6 comments seeded" in out
+    login, password = re.search(r"log in as (\S+) with password (\S+)", out).groups()
 
     proc = run_demo(tmp_path / "data", port)  # again: the same site, nothing seeded twice
     try:
@@ -65,6 +77,16 @@ def test_demo_shows_the_article_with_a_working_thread(browser, tmp_path):
         site = thread.split('data-porch-site="')[1].split('"')[0]
         listed = httpx.get(f"http://127.0.0.1:{port}/api/v1/comments", params={"site": site, "uri": "/demo/"}).json()
         assert listed["total"] in (6, 7)  # 7 when the test's own comment was published
+        # The demo moderator's login, printed by the first run, works once; every run prints a new one.
+        with httpx.Client(base_url=f"http://127.0.0.1:{port}") as browser:
+            form = {"email": login, "password": password}
+            assert browser.post("/admin/login", data=form).status_code == 401
+        with httpx.Client(base_url=f"http://127.0.0.1:{port}") as browser:
+            fresh = dict(zip(("email", "password"), re.search(r"log in as (\S+) with password (\S+)",
+                                                              read_output(proc)).groups()))
+            assert browser.post("/admin/login", data=fresh).status_code == 303
+            queue = browser.get(f"/admin/{site}/")
+            assert queue.status_code == 200 and "Held for moderation" in queue.text
     finally:
         out = stop(proc)
     assert "seeded" not in out

@@ -53,8 +53,7 @@ def login_form(request: Request, next: Optional[str] = None) -> Response:
 @router.post("/login")
 def login(request: Request, email: str = Form("", max_length=254), password: str = Form("", max_length=1024),
           next: str = Form("/admin/", max_length=2000)) -> Response:
-    origin = request.headers.get("origin")
-    if origin and origin.rstrip("/") != str(request.base_url).rstrip("/"):
+    if not same_origin(request):
         raise HTTPException(403, "a login form from another site is not accepted")
     target = local_next(next)
     a = auth(request)
@@ -70,6 +69,19 @@ def login(request: Request, email: str = Form("", max_length=254), password: str
     response = RedirectResponse(target, status_code=303)
     a.start_session(response, token, request)
     return response
+
+
+def same_origin(request: Request) -> bool:
+    """No Origin (not a browser form), or the browser's Origin names this server: the host it asked
+    for (scheme aside: behind a TLS proxy the socket is plain HTTP), or the configured public_url."""
+    origin = request.headers.get("origin")
+    if not origin:
+        return True
+    from urllib.parse import urlsplit
+
+    netloc = urlsplit(origin).netloc.lower()
+    public = urlsplit(request.app.state.porch["settings"].base_url).netloc.lower()
+    return netloc in (request.headers.get("host", "").lower(), public)
 
 
 @router.post("/logout")
