@@ -60,4 +60,6 @@ def test_privacy_page_unknown_site_and_languages(server, make_site):
             r = c.get(f"/privacy/{site.public_id}?lang={lang}")
             assert r.status_code == 200 and word in r.text and r.headers["content-language"] == lang
         assert "Wie lange" in c.get(f"/privacy/{site.public_id}", headers={"Accept-Language": "de-AT,de;q=0.9"}).text
+        # the moderators' trash bin, with the configured period (deleted_retention_days, default 30)
+        assert "stays 30 days in their list of deleted comments" in c.get(f"/privacy/{site.public_id}?lang=en").text
         assert c.get("/demo/").status_code == 404  # only a `porch demo` server has the demo page
