@@ -34,13 +34,7 @@ start_server = fixtures.start_server
 PASSWORD = "correct horse battery staple"
 
 
-def configure(store, site, **comments):
-    """Give a site comment settings (as `porch site set` does)."""
-    from porch.store.comments import CommentStore
-
-    settings = {**site.settings, "comments": {**site.settings.get("comments", {}), **comments}}
-    CommentStore(store.engine).save_site_settings(site.id, settings)
-    return store.site(site.id)
+configure = fixtures.configure
 
 
 @pytest.fixture
@@ -48,10 +42,7 @@ def make_site(store):
     """A new site with these comment settings: returns (site, api_key)."""
 
     def make(**comments):
-        site, key = store.add_site(f"https://{uuid.uuid4().hex[:8]}.example.org", "test")
-        if comments:
-            site = configure(store, site, **comments)
-        return site, key
+        return fixtures.comment_site(store, **comments)
 
     return make
 

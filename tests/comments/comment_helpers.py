@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-import time
+import sys
 
 
 def post(client, site, text="Nice article, thank you.", **fields):
@@ -10,11 +10,5 @@ def post(client, site, text="Nice article, thank you.", **fields):
     return client.post("/api/v1/comments", json=body)
 
 
-def wait_for(predicate, timeout: float = 15.0, interval: float = 0.05):
-    """Poll until predicate() is truthy; returns its value (tests never assert on timing)."""
-    deadline = time.monotonic() + timeout
-    while True:
-        value = predicate()
-        if value or time.monotonic() > deadline:
-            return value
-        time.sleep(interval)
+# the one copy, in tests/server/conftest.py (loaded by this directory's conftest.py first)
+wait_for = sys.modules["porch_server_fixtures"].wait_for

@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import importlib.util
 import sys
-import uuid
 from pathlib import Path
 
 import pytest
@@ -30,13 +29,7 @@ store_for = fixtures.store_for
 start_server = fixtures.start_server
 
 
-def configure(store, site, **comments):
-    """Give a site comment settings (as `porch site set` does)."""
-    from porch.store.comments import CommentStore
-
-    settings = {**site.settings, "comments": {**site.settings.get("comments", {}), **comments}}
-    CommentStore(store.engine).save_site_settings(site.id, settings)
-    return store.site(site.id)
+configure = fixtures.configure
 
 
 @pytest.fixture
@@ -44,10 +37,7 @@ def make_site(store):
     """A new site with these comment settings: returns (site, api_key)."""
 
     def make(**comments):
-        site, key = store.add_site(f"https://{uuid.uuid4().hex[:8]}.example.org", "test")
-        if comments:
-            site = configure(store, site, **comments)
-        return site, key
+        return fixtures.comment_site(store, **comments)
 
     return make
 

@@ -12,11 +12,10 @@ from __future__ import annotations
 import email
 import threading
 import time
-import uuid
 from email import policy
 
 import pytest
-from mail_helpers import configure, fixtures, free_port, mail_env, start_server, store_for
+from mail_helpers import fixtures, free_port, mail_env, start_server, store_for
 
 backend = fixtures.backend
 
@@ -79,9 +78,6 @@ def mail_store(mail_server):
 @pytest.fixture
 def make_site(mail_store):
     def make(**comments):
-        site, key = mail_store.add_site(f"https://{uuid.uuid4().hex[:8]}.example.org", "Test blog")
-        if comments:
-            site = configure(mail_store, site, **comments)
-        return site, key
+        return fixtures.comment_site(mail_store, "Test blog", **comments)
 
     return make

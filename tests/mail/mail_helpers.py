@@ -5,9 +5,7 @@ from __future__ import annotations
 import importlib.util
 import re
 import sys
-import time
 import uuid
-from datetime import datetime, timezone
 from pathlib import Path
 
 # the service fixtures (tests/server/conftest.py), loaded by path as tests/comments does
@@ -34,33 +32,21 @@ def mail_env(port: int) -> dict[str, str]:
 
 
 def wait_for(predicate, timeout: float = 30.0, interval: float = 0.05):
-    """Poll until predicate() is truthy; returns its value (tests never assert on timing)."""
-    deadline = time.monotonic() + timeout
-    while True:
-        value = predicate()
-        if value or time.monotonic() > deadline:
-            return value
-        time.sleep(interval)
+    """Poll until predicate() is truthy (mail takes a sender round or two: 30 s by default)."""
+    return fixtures.wait_for(predicate, timeout, interval)
 
 
-def configure(store, site, **comments):
-    from porch.store.comments import CommentStore
-
-    settings = {**site.settings, "comments": {**site.settings.get("comments", {}), **comments}}
-    CommentStore(store.engine).save_site_settings(site.id, settings)
-    return store.site(site.id)
+configure = fixtures.configure
 
 
 def add_member(store, site, address: str, role: str = "moderator") -> int:
-    """An account that moderates the site, written straight into the tables (no password needed)."""
-    from porch.store import schema as t
+    """An account (with a real argon2id password) that has `role` on the site."""
+    from porch.store.accounts import AccountStore
 
-    now = datetime.now(timezone.utc)
-    with store.engine.begin() as conn:
-        account_id = conn.execute(t.accounts.insert().values(
-            email=address.lower(), password_hash="-", created_at=now)).inserted_primary_key[0]
-        conn.execute(t.memberships.insert().values(account_id=account_id, site_id=site.id, role=role, created_at=now))
-    return int(account_id)
+    accounts = AccountStore.of(store)
+    account = accounts.create(address, "a member's long password")
+    accounts.grant(account.id, site.id, role)
+    return account.id
 
 
 def address(who: str) -> str:

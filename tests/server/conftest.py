@@ -205,6 +205,21 @@ def new_site(store):
     return make
 
 
+def configure(store, site, **comments):
+    """Give a site comment settings (as `porch site set` does); the site as stored now."""
+    from porch.store.comments import CommentStore
+
+    settings = {**site.settings, "comments": {**site.settings.get("comments", {}), **comments}}
+    CommentStore(store.engine).save_site_settings(site.id, settings)
+    return store.site(site.id)
+
+
+def comment_site(store, name: str = "test", **comments):
+    """A new site with these comment settings: (site, api_key)."""
+    site, key = store.add_site(f"https://{uuid.uuid4().hex[:8]}.example.org", name)
+    return (configure(store, site, **comments) if comments else site), key
+
+
 def wait_for(predicate, timeout: float = 15.0, interval: float = 0.05):
     """Poll until predicate() is truthy; returns its value (tests never assert on timing)."""
     deadline = time.monotonic() + timeout

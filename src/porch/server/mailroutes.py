@@ -22,7 +22,6 @@ Either way a published reply triggers its reply notification (discussion.py call
 
 from __future__ import annotations
 
-import importlib.util
 from typing import Any
 
 from fastapi import APIRouter, Request
@@ -31,6 +30,7 @@ from fastapi.responses import HTMLResponse
 from ..store.comments import Refused
 from ..store.queries import SiteNotFound, utc
 from .comments import discussion
+from .moderation import moderation
 from .notify import CONFIRM_DAYS, BadLink, notifier, templates
 
 router = APIRouter(prefix="/mail", include_in_schema=False)
@@ -104,13 +104,9 @@ def _confirm(request: Request, token: str) -> HTMLResponse:
     return page("confirm.html", title="Confirm reply notifications", site_name=name)
 
 
-@router.get("/confirm/{token}", response_class=HTMLResponse)
-def confirm_page(request: Request, token: str):
-    return _confirm(request, token)
-
-
-@router.post("/confirm/{token}", response_class=HTMLResponse)
+@router.api_route("/confirm/{token}", methods=["GET", "POST"], response_class=HTMLResponse)
 def confirm(request: Request, token: str):
+    """GET: the page with its button; POST: the button."""
     return _confirm(request, token)
 
 
@@ -128,14 +124,10 @@ def _unsubscribe(request: Request, token: str) -> HTMLResponse:
                 more="The address itself was deleted from the list of subscribers.")
 
 
-@router.get("/unsubscribe/{token}", response_class=HTMLResponse)
-def unsubscribe_page(request: Request, token: str):
-    return _unsubscribe(request, token)
-
-
-@router.post("/unsubscribe/{token}", response_class=HTMLResponse)
+@router.api_route("/unsubscribe/{token}", methods=["GET", "POST"], response_class=HTMLResponse)
 def unsubscribe(request: Request, token: str):
-    """The button, and RFC 8058 one-click (body `List-Unsubscribe=One-Click`, which needs no reading)."""
+    """GET: the page; POST: its button, and RFC 8058 one-click (body `List-Unsubscribe=One-Click`,
+    which needs no reading)."""
     return _unsubscribe(request, token)
 
 
@@ -182,18 +174,11 @@ def _page_url(site, uri: str) -> str:
 
 
 def _act(request: Request, site, comment_id: int, action: str, account_id: int) -> dict:
-    if importlib.util.find_spec("porch.server.moderation") is not None:
-        from . import moderation as core  # the CORE helper's action log and undo
-
-        return core.moderation(request).act(site, comment_id, action, account_id=account_id)
-    return discussion(request).moderate(site, comment_id, action)
+    """As in the dashboard: logged under the member's account, undoable there."""
+    return moderation(request).act(site, comment_id, action, account_id=account_id)
 
 
-@router.get("/moderate/{token}", response_class=HTMLResponse)
-def moderate_page(request: Request, token: str):
-    return _moderate(request, token)
-
-
-@router.post("/moderate/{token}", response_class=HTMLResponse)
+@router.api_route("/moderate/{token}", methods=["GET", "POST"], response_class=HTMLResponse)
 def moderate(request: Request, token: str):
+    """GET: the comment and one button (link scanners fetch GETs); POST: the action."""
     return _moderate(request, token)

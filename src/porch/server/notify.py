@@ -55,7 +55,6 @@ log = logging.getLogger("porch.mail")
 MODERATION_DAYS = 7
 CONFIRM_DAYS = 7
 MAX_TEXT = 3000  # characters of a comment quoted in a mail
-NOTIFY_MODERATORS = ("off", "immediate", "digest")
 
 
 # -- signed links ---------------------------------------------------------------------------------

@@ -318,17 +318,11 @@ class Service:
             note = "unknown guid and no comment fields" if guid else "no comment fields and no guid"
             return FeedbackResult(False, None, guid, False, note)
 
-        norm = normalise(sub.comment_content, sub.comment_author, sub.comment_author_url)
-        rep_hashes = [(kind, self.hashed_key(site.id, kind, key)) for kind, key in reputation_keys(sub, norm)]
-        fp = camp.fingerprint(norm)
-        marks: list[int] = []
-        if fp is not None:
-            since = now - timedelta(days=self.settings.campaign_window_days)
-            near = [r for r in self.store.near_duplicates(site.id, camp.bands(fp), since) if camp.near(fp, r.fingerprint)]
-            marks = [r.id for r in near]
-            if original is None and near:
-                original = self.store.find_check(site.id, near[0].guid)
-                matched = "fingerprint" if original is not None else None
+        rep_hashes, near = self._keys_and_copies(site, sub, now)
+        marks = [r.id for r in near]
+        if original is None and near:
+            original = self.store.find_check(site.id, near[0].guid)
+            matched = "fingerprint" if original is not None else None
         event_id = self.store.record_feedback(
             site, label=label, source=source, guid=original.guid if original is not None else None,
             submission=learn_from, rep_hashes=rep_hashes, mark_prints=marks,
@@ -341,6 +335,16 @@ class Service:
             True, matched, original.guid if original is not None else None, changed > 0, event_id=event_id,
         )
 
+    def _keys_and_copies(self, site: Site, sub: Submission, now: datetime) -> tuple[list[tuple[str, str]], list[Any]]:
+        """A decision's reputation keys (hashed) and the recent near-copies of its text (campaign)."""
+        norm = normalise(sub.comment_content, sub.comment_author, sub.comment_author_url)
+        rep_hashes = [(kind, self.hashed_key(site.id, kind, key)) for kind, key in reputation_keys(sub, norm)]
+        fp = camp.fingerprint(norm)
+        if fp is None:
+            return rep_hashes, []
+        since = now - timedelta(days=self.settings.campaign_window_days)
+        return rep_hashes, [r for r in self.store.near_duplicates(site.id, camp.bands(fp), since)
+                            if camp.near(fp, r.fingerprint)]
 
     def unlearn(self, site: Site, event_id: int, data: Mapping[str, Any]) -> int | None:
         """Take feedback event `event_id` back (a moderator's undo): a reverse event every worker
@@ -354,15 +358,8 @@ class Service:
         if original is None or original.site_id != site.id or original.source == "undo":
             return None
         now = datetime.now(timezone.utc)
-        sub = Submission.from_mapping(clean(data))
-        norm = normalise(sub.comment_content, sub.comment_author, sub.comment_author_url)
-        rep_hashes = [(kind, self.hashed_key(site.id, kind, key)) for kind, key in reputation_keys(sub, norm)]
-        fp = camp.fingerprint(norm)
-        marks: list[int] = []
-        if fp is not None:
-            since = now - timedelta(days=self.settings.campaign_window_days)
-            marks = [r.id for r in self.store.near_duplicates(site.id, camp.bands(fp), since)
-                     if camp.near(fp, r.fingerprint)]
+        rep_hashes, near = self._keys_and_copies(site, Submission.from_mapping(clean(data)), now)
+        marks = [r.id for r in near]
         self.learner.catch_up()  # this worker must have applied the original to know its step
         reverse_id = actions.take_back(
             self.store, original, rep_hashes=rep_hashes, mark_prints=marks, step=self.learner.step_of(event_id),
