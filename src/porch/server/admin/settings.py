@@ -77,6 +77,7 @@ def _settings_page(request: Request, account, site, values: dict, message: str |
         "retention": [
             ("Comment IP addresses are cut to their network after", settings.comment_ip_retention_days),
             ("Blatant spam is deleted after", settings.discard_retention_days),
+            ("Comments moderators deleted are erased after", settings.deleted_retention_days),
             ("The spam filter's log keeps the full submission for", settings.raw_retention_days),
             ("The spam filter's log keeps the IP address for", settings.ip_retention_days),
         ],
