@@ -160,6 +160,10 @@ class Discussion:
         self._sites[public_id] = (now, site)
         return site
 
+    def forget_site(self, public_id: str) -> None:
+        """Drop a site from this worker's cache (its settings just changed here; others catch up in 1 s)."""
+        self._sites.pop(public_id, None)
+
     def site_by_id(self, site_id: int) -> Site:
         return self.store.site(site_id)
 
@@ -412,8 +416,6 @@ class Discussion:
             status, label = "approved", ("ham" if row.verdict in ("spam", "discard") else None)
         if not self.comments.change(row, status=status, expires_at=None):
             raise Refused(409, "the comment changed meanwhile; try again")
-        if status == "approved" and row.status != "approved" and self.notifier is not None:
-            self.notifier.published(site, row.id)  # reply notifications (notify.py)
         if label:
             data = self._fields(site, row.uri, row.text, row.author, row.email or "", row.website or "", {},
                                 reply=row.parent_id is not None, ip=row.ip or "", ua=row.user_agent or "")

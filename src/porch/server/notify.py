@@ -1,7 +1,7 @@
 """What porch mails, to whom and when: moderator notices, digests, opt-in confirmations, replies.
 
 `Notifier.posted(site, ids)` is called by `Discussion.store_many` after new comments are committed,
-`Notifier.published(site, id)` by `Discussion.moderate` when a moderator publishes a held comment.
+`Notifier.published(site, id)` by `Moderation` (moderation.py) when a moderator publishes a held comment.
 Both only put the ids on an in-memory list and wake the sender task (server/mail.py), which turns
 them into rows of the mail queue in its own thread: the request that stored the comment never
 waits for mail, and nothing happens at all when no SMTP host is configured. (A worker killed

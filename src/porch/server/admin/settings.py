@@ -27,6 +27,7 @@ from fastapi.responses import RedirectResponse, Response
 
 from ...store.accounts import ROLES, AccountError
 from ..auth import auth, require
+from ..comments import discussion
 from ..discussion import MODERATION, SORTS, CommentSettings, validate_settings
 from .common import AdminRoute, check_csrf, dashboard, page
 
@@ -87,6 +88,7 @@ def _settings_page(request: Request, account, site, values: dict, message: str |
 @router.get("/{site}/settings")
 def settings_form(request: Request, site: str = SITE) -> Response:
     account, found = require(request, site, "owner")
+    found = request.app.state.porch["store"].site(found.id)  # as stored now, not the 1-second site cache
     return _settings_page(request, account, found, _form_values(CommentSettings.of(found)), None,
                           saved=request.query_params.get("msg") == "saved")
 
@@ -135,6 +137,7 @@ async def save_settings(request: Request, site: str = SITE) -> Response:
 def _save_settings(request: Request, site: str, form: dict[str, str]) -> Response:
     account, found = require(request, site, "owner")
     check_csrf(request, form.get("csrf"))
+    found = request.app.state.porch["store"].site(found.id)  # not the cached copy: keep others' keys
     current = CommentSettings.of(found)
     try:
         new = validate_settings(parse_settings(form, current), current)
@@ -145,9 +148,9 @@ def _save_settings(request: Request, site: str, form: dict[str, str]) -> Respons
         return _settings_page(request, account, found, values, str(exc), status=422)
     from ...store.comments import CommentStore
 
-    fresh = request.app.state.porch["store"].site(found.id)  # not the cached copy: keep others' keys
     CommentStore(request.app.state.porch["store"].engine).save_site_settings(
-        found.id, {**fresh.settings, "comments": {**(fresh.settings.get("comments") or {}), **asdict(new)}})
+        found.id, {**found.settings, "comments": {**(found.settings.get("comments") or {}), **asdict(new)}})
+    discussion(request).forget_site(found.public_id)
     return RedirectResponse(f"/admin/{found.public_id}/settings?msg=saved", status_code=303)
 
 
