@@ -32,6 +32,7 @@ model: install
 bench: install
 	$(BIN)/python bench/engine.py
 	$(BIN)/python bench/widget_size.py
+	$(BIN)/python bench/dashboard.py
 
 clean:
 	rm -rf $(VENV) .pytest_cache build *.egg-info src/*.egg-info
