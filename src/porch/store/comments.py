@@ -25,7 +25,7 @@ from __future__ import annotations
 from datetime import datetime, timezone
 from typing import Any, Callable, Iterable, NamedTuple
 
-from sqlalchemy import and_, delete, func, or_, select, update
+from sqlalchemy import and_, bindparam, delete, func, or_, select, update
 from sqlalchemy.engine import Engine
 
 from . import schema as t
@@ -35,6 +35,15 @@ VISIBLE = ("approved", "deleted")
 c = t.comments.c
 PUBLIC_COLUMNS = (c.id, c.parent_id, c.root_id, c.status, c.created_at, c.modified_at, c.author, c.email_hash,
                   c.website, c.html, c.likes)
+
+
+# The statements of posting, built once: SQLAlchemy caches their compiled form, but building a
+# statement (`.where(…)`, `.values(…)`) on every call costs as much as running it on SQLite.
+INSERT_COMMENT = t.comments.insert()
+THREAD_ID = select(t.threads.c.id).where(t.threads.c.site_id == bindparam("site_id"),
+                                         t.threads.c.uri == bindparam("uri"))
+TOUCH = update(t.threads).where(t.threads.c.id == bindparam("thread_id")).values(
+    approved=t.threads.c.approved + bindparam("delta"), version=t.threads.c.version + 1)
 
 
 class ThreadState(NamedTuple):
@@ -61,7 +70,7 @@ class CommentStore:
     # -- threads -----------------------------------------------------------------------------
     def _thread(self, conn, site_id: int, uri: str, title: str) -> int:
         th = t.threads.c
-        found = conn.execute(select(th.id).where(th.site_id == site_id, th.uri == uri)).scalar()
+        found = conn.execute(THREAD_ID, {"site_id": site_id, "uri": uri}).scalar()
         if found is not None:
             return int(found)
         if self.dialect == "postgresql":
@@ -115,16 +124,14 @@ class CommentStore:
             for site_id, uri, title, values in rows:
                 thread = self._thread(conn, site_id, uri, title)
                 ids.append(int(conn.execute(
-                    t.comments.insert().values(site_id=site_id, thread_id=thread, **values)).inserted_primary_key[0]))
+                    INSERT_COMMENT, {**values, "site_id": site_id, "thread_id": thread}).inserted_primary_key[0]))
                 if values["status"] == "approved":
                     self._touch(conn, thread, 1)
         return ids
 
     def _touch(self, conn, thread_id: int, delta: int = 0) -> None:
         """Bump the thread's version (readers' caches are stale now) and its approved count by delta."""
-        th = t.threads.c
-        conn.execute(update(t.threads).where(th.id == thread_id).values(approved=th.approved + delta,
-                                                                        version=th.version + 1))
+        conn.execute(TOUCH, {"thread_id": thread_id, "delta": delta})
 
     def get(self, comment_id: int) -> Any | None:
         with self.engine.connect() as conn:
