@@ -120,17 +120,19 @@ class Porch:
 
 class Isso:
     name = "Isso"
+    # what differs between the benchmarks that run Isso (bench/dashboard.py turns these on)
+    sections = "[moderation]\nenabled = false\n"
 
     def __init__(self, tmp: Path):
+        tmp.mkdir(parents=True, exist_ok=True)
         self.port = free_port()
+        self.db = tmp / "isso.db"
         cfg = tmp / "isso.cfg"
         cfg.write_text(f"""[general]
-dbpath = {tmp / 'isso.db'}
+dbpath = {self.db}
 host = http://127.0.0.1:9/
 notify = stdout
-[moderation]
-enabled = false
-[server]
+{self.sections}[server]
 listen = http://127.0.0.1:{self.port}
 [guard]
 enabled = false

@@ -52,7 +52,7 @@ from pathlib import Path
 import httpx
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from comments import VENV, Porch, ensure_isso, text, wait_up  # noqa: E402
+from comments import VENV, Isso, Porch, text  # noqa: E402
 from http_check import free_port  # noqa: E402
 from report import DOC, machine, pct, write_section  # noqa: E402
 
@@ -167,39 +167,11 @@ class PorchAdmin:
 
 
 # -- Isso -------------------------------------------------------------------------------------
-class IssoAdmin:
-    """Isso 0.14 with its moderation queue and admin page on (bench/comments.py installs it)."""
+class IssoAdmin(Isso):
+    """Isso 0.14 with its moderation queue and admin page on (bench/comments.py installs and starts it)."""
 
-    name = "Isso"
     password = "bench-admin-password"
-
-    def __init__(self, tmp: Path):
-        tmp.mkdir(parents=True, exist_ok=True)
-        self.port = free_port()
-        self.db = tmp / "isso.db"
-        cfg = tmp / "isso.cfg"
-        cfg.write_text(f"""[general]
-dbpath = {self.db}
-host = http://127.0.0.1:9/
-notify = stdout
-[moderation]
-enabled = true
-[admin]
-enabled = true
-password = {self.password}
-[server]
-listen = http://127.0.0.1:{self.port}
-[guard]
-enabled = false
-ratelimit = 0
-[rss]
-base =
-""")
-        self.log = tmp / "isso.log"
-        self.proc = subprocess.Popen([str(ensure_isso()), "-c", str(cfg), "run"], stdout=open(self.log, "wb"),
-                                     stderr=subprocess.STDOUT, cwd=tmp)
-        self.base = f"http://127.0.0.1:{self.port}"
-        wait_up(self.base + "/config", self.proc, self.log)
+    sections = f"[moderation]\nenabled = true\n[admin]\nenabled = true\npassword = {password}\n"
 
     def client(self) -> httpx.Client:
         c = httpx.Client(base_url=self.base, timeout=300, follow_redirects=False)

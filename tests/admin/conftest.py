@@ -37,14 +37,7 @@ PASSWORD = "correct horse battery staple"
 configure = fixtures.configure
 
 
-@pytest.fixture
-def make_site(store):
-    """A new site with these comment settings: returns (site, api_key)."""
-
-    def make(**comments):
-        return fixtures.comment_site(store, **comments)
-
-    return make
+make_site = fixtures.make_site
 
 
 @pytest.fixture(scope="session")

@@ -32,14 +32,7 @@ start_server = fixtures.start_server
 configure = fixtures.configure
 
 
-@pytest.fixture
-def make_site(store):
-    """A new site with these comment settings: returns (site, api_key)."""
-
-    def make(**comments):
-        return fixtures.comment_site(store, **comments)
-
-    return make
+make_site = fixtures.make_site
 
 
 @pytest.fixture(scope="session")

@@ -220,6 +220,16 @@ def comment_site(store, name: str = "test", **comments):
     return (configure(store, site, **comments) if comments else site), key
 
 
+@pytest.fixture
+def make_site(store):
+    """make_site(**comment_settings) → (site, api_key): a new site in the server's database."""
+
+    def make(**comments):
+        return comment_site(store, **comments)
+
+    return make
+
+
 def wait_for(predicate, timeout: float = 15.0, interval: float = 0.05):
     """Poll until predicate() is truthy; returns its value (tests never assert on timing)."""
     deadline = time.monotonic() + timeout
