@@ -142,7 +142,8 @@ def _moderate(request: Request, token: str) -> HTMLResponse:
         raise BadLink(400, "This link is not valid.")
     comment_id, account_id = int(comment), int(account)
     site = _site(request, link.site_id)
-    if not note.mail.is_member(site.id, account_id):
+    member = note.accounts.get(account_id)
+    if member is None or member.role(site.id) is None:
         return problem(403, "This link was made for a moderator who no longer moderates this site.")
     d = discussion(request)
     row = d.comments.get(comment_id)

@@ -48,6 +48,7 @@ from urllib.parse import urljoin
 
 from jinja2 import Environment, FileSystemLoader, select_autoescape
 
+from ..store.accounts import AccountStore
 from ..store.mail import MailStore
 from ..store.queries import Site, SiteNotFound, utc
 
@@ -151,6 +152,7 @@ class Notifier:
         self.settings = state["settings"]
         self.enabled = self.settings.mail_enabled
         self.mail = MailStore(state["store"].engine, self.settings.mail_max_attempts, self.settings.mail_retry_seconds)
+        self.accounts = AccountStore.of(state["store"])  # the site's members get the moderator notices
         self.links = Links(self.settings.secret(), self.settings.base_url)
         self._work: deque[tuple[str, int, list[int]]] = deque()
         self._waker: tuple[Any, Any] | None = None  # (event loop, asyncio.Event) of the sender task
@@ -289,7 +291,7 @@ class Notifier:
                             "Auto-Submitted": "auto-generated"}}
 
     def _moderators(self, site: Site, held: list[Any], digest: bool) -> list[dict]:
-        members = self.mail.members(site.id)
+        members = self.accounts.members(site.id)
         hashes = {email: self._hash(site, email) for _, email, _ in members}
         blocked = self.mail.statuses(site.id, list(hashes.values()))
         name = one_line(site.name or site.url, 60)

@@ -22,7 +22,7 @@ survives a restart: whatever is queued and unsent when a server stops is sent by
   after the commenter ticked "notify me", `confirmed` after the link in the confirmation mail was
   followed, `unsubscribed` after a one-click unsubscribe (which also stops moderator mail to that
   address on that site). At most one confirmation mail per address and site per hour.
-* **Members** (the moderators to notify) are read from `memberships` and `accounts` directly.
+  (Who moderates a site, and so gets notices, is AccountStore's: store/accounts.py.)
 """
 
 from __future__ import annotations
@@ -232,19 +232,6 @@ class MailStore:
                        c.created_at <= (until or _now()))
                 .order_by(c.id).limit(limit)
             ).fetchall()
-
-    def members(self, site_id: int) -> list[tuple[int, str, str]]:
-        """(account id, e-mail, role) of the site's owners and moderators."""
-        a, m = t.accounts.c, t.memberships.c
-        with self.engine.connect() as conn:
-            rows = conn.execute(select(a.id, a.email, m.role).join(t.memberships, m.account_id == a.id)
-                                .where(m.site_id == site_id).order_by(a.id)).fetchall()
-        return [(int(r.id), r.email, r.role) for r in rows]
-
-    def is_member(self, site_id: int, account_id: int) -> bool:
-        m = t.memberships.c
-        with self.engine.connect() as conn:
-            return conn.execute(select(m.role).where(m.site_id == site_id, m.account_id == account_id)).first() is not None
 
     # -- digests -----------------------------------------------------------------------------
     def sites(self) -> list[tuple[int, dict]]:
