@@ -271,6 +271,7 @@ def test_settings_are_validated_and_saved(server, store, make_site, moderator):
     form = owner.client.get(f"/admin/{s}/settings")
     assert form.status_code == 200
     assert "Retention" in form.text and "days" in form.text  # operator-wide, read-only
+    assert "This server sends no e-mail" in form.text  # the test server has no SMTP settings
     good = {"csrf": owner.csrf, "moderation": "links", "edit_window_minutes": "5", "reply_depth": "2",
             "default_sort": "newest", "max_length": "2000", "require_name": "on",
             "allowed_origins": f"{site.url}\nhttps://mirror.example.org\n"}

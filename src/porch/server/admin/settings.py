@@ -74,7 +74,7 @@ def _settings_page(request: Request, account, site, values: dict, message: str |
     return page(request, "settings.html", {
         **_site_context(request, account, site, "settings"), "values": values, "message": message,
         "saved": saved, "has": names, "lists": [n for n in LISTS if n in names], "labels": LABELS, "hints": HINTS,
-        "moderation_modes": MODERATION, "sorts": SORTS, "notify_modes": NOTIFY,
+        "moderation_modes": MODERATION, "sorts": SORTS, "notify_modes": NOTIFY, "mail_enabled": settings.mail_enabled,
         "retention": [
             ("Comment IP addresses are cut to their network after", settings.comment_ip_retention_days),
             ("Blatant spam is deleted after", settings.discard_retention_days),
