@@ -168,6 +168,23 @@ def test_bulk_goes_on_past_a_bad_id(server, store, make_site, moderator, post_co
         assert [i for i, _, _ in public_ids(c, other)] == [foreign]  # the other site's comment untouched
 
 
+def test_undo_after_a_bulk_action_puts_every_comment_back(server, store, make_site, moderator, post_comment):
+    site, _ = make_site()
+    mod, other = moderator(site), moderator(site)
+    ids = [post_comment(site, HAM + f" ({n})")["id"] for n in range(4)]
+    act(mod, site, ids[3], "spam")  # an earlier, single action: not part of the bulk one
+    r = mod.post(f"/admin/{site.public_id}/bulk", data={"action": "spam", "ids": ids[:3]}, headers=JSON)
+    assert r.status_code == 200 and all(x["status"] == "spam" for x in r.json()["results"])
+    act(other, site, ids[2], "ham")  # another moderator changes one of them meanwhile
+    r = undo(mod, site)
+    assert r.status_code == 200, r.text
+    assert "2 comments are back" in r.json()["message"] and "1 had changed since" in r.json()["message"]
+    with server.client() as c:
+        assert sorted(i for i, _, _ in public_ids(c, site)) == ids[:3]  # two restored, one published by `other`
+    # the one that changed stays this moderator's last decision: undo goes no further back
+    assert undo(mod, site).status_code == 409
+
+
 def test_undo_reaches_only_ones_own_actions_on_that_site(server, store, make_site, moderator, post_comment):
     a, _ = make_site()
     b, _ = make_site()

@@ -7,7 +7,8 @@ teaches the engine exactly as submit-spam / submit-ham do. What it adds:
   (None for the site's API key), the status before and after, and the feedback event it taught;
 * **bulk**: each comment alone, so one that changed meanwhile (a 409) or is not on the site (a
   404) is reported in its place and the others go on;
-* **undo** of the account's most recent action on the site, within `UNDO_SECONDS` (an hour). The
+* **undo** of the account's most recent decision on the site, within `UNDO_SECONDS` (an hour): one
+  action, or every action of a bulk decision (they are logged with one shared time). The
   status goes back compare-and-set: if the comment changed since (another moderator, its
   author, retention), the undo is refused with 409 and nothing else happens. The lesson is taken
   back (`Service.unlearn`): a reverse feedback event every worker replays, so every model steps
@@ -55,8 +56,10 @@ class Moderation:
         self._notifier = notifier  # a function giving the Notifier (built lazily by its owner), or None
 
     # -- acting ------------------------------------------------------------------------------
-    def act(self, site: Site, comment_id: int, action: str, account_id: int | None = None) -> dict[str, Any]:
-        """approve | spam | ham | delete one comment; logged. {"id", "status", "learned", "action_id"}."""
+    def act(self, site: Site, comment_id: int, action: str, account_id: int | None = None,
+            at: datetime | None = None) -> dict[str, Any]:
+        """approve | spam | ham | delete one comment; logged (at `at`: a bulk decision's actions
+        share their time, so one undo takes them all back). {"id", "status", "learned", "action_id"}."""
         if action not in ACTIONS:
             raise Refused(422, f"action must be one of {', '.join(ACTIONS)}")
         if action == "delete":
@@ -70,7 +73,7 @@ class Moderation:
             done = self.discussion.moderate(site, comment_id, action, detail=True)
         action_id = actions.log_action(
             self.engine, site_id=site.id, account_id=account_id, comment_id=comment_id, action=action,
-            from_status=done["from"], to_status=done["status"], event_id=done["event_id"], now=_now(),
+            from_status=done["from"], to_status=done["status"], event_id=done["event_id"], now=at or _now(),
         )
         if done["status"] == "approved" and done["from"] != "approved":
             self._notify("published", site, comment_id)
@@ -83,9 +86,10 @@ class Moderation:
         if len(ids) > MAX_BULK:
             raise Refused(413, f"at most {MAX_BULK} comments at once")
         out: list[dict[str, Any]] = []
+        at = _now()
         for comment_id in dict.fromkeys(ids):
             try:
-                out.append(self.act(site, int(comment_id), action, account_id))
+                out.append(self.act(site, int(comment_id), action, account_id, at=at))
             except Refused as exc:
                 out.append({"id": comment_id, "error": exc.message, "code": exc.status})
             except (TypeError, ValueError):
@@ -94,12 +98,30 @@ class Moderation:
 
     # -- undo --------------------------------------------------------------------------------
     def undo(self, site: Site, account_id: int | None) -> dict[str, Any] | None:
-        """Undo this account's latest action on the site (within the hour); None if there is none.
-        {"id", "status", "undone": the action undone, "action_id": the undo's own log id}."""
+        """Undo this account's latest decision on the site (within the hour): one action, or all of
+        a bulk action; None if there is none. {"id", "status", "undone": the action undone,
+        "action_id": the undo's own log id} of the newest comment, plus "count" (comments put
+        back) and "failed" (changed since, left as they are). A lone action that cannot be undone
+        raises Refused(409)."""
         now = _now()
-        last = actions.last_action(self.engine, site.id, account_id, now - timedelta(seconds=UNDO_SECONDS))
-        if last is None:
+        last = actions.last_actions(self.engine, site.id, account_id, now - timedelta(seconds=UNDO_SECONDS))
+        if not last:
             return None
+        if len(last) == 1:
+            return {**self._undo_one(site, account_id, last[0], now), "count": 1, "failed": 0}
+        first, failed = None, 0
+        for action in last:
+            try:
+                done = self._undo_one(site, account_id, action, now)
+            except Refused:
+                failed += 1
+                continue
+            first = first or done
+        if first is None:
+            raise Refused(409, "every comment of that action changed since; nothing was undone")
+        return {**first, "count": len(last) - failed, "failed": failed}
+
+    def _undo_one(self, site: Site, account_id: int | None, last: Any, now: datetime) -> dict[str, Any]:
         if not actions.claim(self.engine, last.id, now):
             raise Refused(409, "that action is being undone already")
         try:

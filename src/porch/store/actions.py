@@ -54,17 +54,23 @@ def log_action(engine, *, site_id: int, account_id: int | None, comment_id: int,
         )).inserted_primary_key[0])
 
 
-def last_action(engine, site_id: int, account_id: int | None, since: datetime) -> Any | None:
-    """The account's newest action on this site since `since` that can be undone (None: nothing)."""
+def last_actions(engine, site_id: int, account_id: int | None, since: datetime, limit: int = 500) -> list[Any]:
+    """The account's newest decision on this site since `since` that can be undone, newest first:
+    one action, or every action of a bulk decision (they share their time; see Moderation.bulk)
+    that is not undone yet. Empty: nothing to undo."""
     who = a.account_id.is_(None) if account_id is None else a.account_id == account_id
     with engine.connect() as conn:
         row = conn.execute(
             select(t.moderation_actions).where(a.site_id == site_id, who, a.action != "undo")
             .order_by(a.id.desc()).limit(1)
         ).first()
-    if row is None or row.undone_at is not None or utc(row.created_at) < since:
-        return None
-    return row
+        if row is None or row.undone_at is not None or utc(row.created_at) < since:
+            return []
+        return conn.execute(
+            select(t.moderation_actions).where(a.site_id == site_id, who, a.action == row.action,
+                                               a.created_at == row.created_at, a.undone_at.is_(None))
+            .order_by(a.id.desc()).limit(limit)
+        ).fetchall()
 
 
 def claim(engine, action_id: int, now: datetime) -> bool:

@@ -151,6 +151,10 @@ def undo(request: Request, site: str = SITE, csrf: str = Form("", max_length=200
         raise HTTPException(exc.status, exc.message) from None
     if done is None:
         message = "Nothing to undo: only your own actions of the last hour can be undone."
+    elif done["count"] > 1 or done["failed"]:
+        message = f"Undone: {done['count']} comments are back where they were, and the lessons were taken back."
+        if done["failed"]:
+            message += f" {done['failed']} had changed since and stay as they are."
     else:
         message = f"Undone: the comment is {_where(done.get('status'))} again, and the lesson was taken back."
     if wants_json(request):
