@@ -226,6 +226,7 @@ comments = Table(
     Index(None, "thread_id", "parent_id", "likes", "id"),
     Index(None, "thread_id", "root_id"),
     Index(None, "site_id", "status", "id"),
+    Index(None, "site_id", "id"),  # the dashboard's search: newest first, stopping at a page of matches
     Index(None, "site_id", "email_hash", "status"),
     Index(None, "ip_cut", "created_at"),
     Index(None, "expires_at"),
