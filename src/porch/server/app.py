@@ -3,9 +3,12 @@
 On start (the ASGI lifespan) the app opens the database and applies the migrations, loads the
 shipped model (or `model_path`), replays feedback into it (learning.py), and starts the
 background jobs: the check-log writer thread, the check batcher's thread (batcher.py), the
-feedback poller (other workers' feedback) and the retention sweep. Routes live in akismet.py
-(the Akismet protocol), api.py (the JSON API), comments.py (the comment API), widget.py (the
-widget's files, config and the demo page) and privacy.py (the data-processing page).
+feedback poller (other workers' feedback), the retention sweep and, only when an SMTP host is
+configured, the mail sender (mail.py). Routes live in akismet.py (the Akismet protocol), api.py
+(the JSON API), comments.py (the comment API), widget.py (the widget's files, config and the demo
+page), privacy.py (the data-processing page), admin/ (the moderation dashboard) and mailroutes.py
+(the links in mails). Who is logged in is auth.py's business; a route that needs a session raises
+`NotLoggedIn`, which becomes a redirect to the login form (pages) or 401 (API calls).
 
 Two guards sit in front of every route, as a plain ASGI middleware so that they run before any
 body is parsed: bodies over `max_body_bytes` are refused with 413 (by Content-Length, or while
