@@ -9,6 +9,8 @@ out once it is back, across a restart; bad links are refused with a clear 4xx pa
 
 from __future__ import annotations
 
+import time
+
 import httpx
 from mail_helpers import SECRET, add_member, address, configure, free_port, links, mail_env, start_server, store_for, \
     wait_for, whole
@@ -62,6 +64,33 @@ def test_held_comment_notifies_moderators_and_the_link_publishes_it(mail_server,
         assert [x["id"] for x in listed["comments"]] == [made["id"]]
         again = httpx.post(approve)  # a second press is harmless
         assert again.status_code == 200 and "Already published" in again.text
+
+
+def test_a_moderator_who_unsubscribed_turns_notices_back_on_in_the_dashboard(mail_server, mail_store, smtp, make_site):
+    from porch.server.auth import SESSION_COOKIE
+    from porch.store.accounts import AccountStore
+
+    site, _ = make_site(moderation="all")
+    mod = address("mod")
+    account_id = add_member(mail_store, site, mod)
+    accounts = AccountStore.of(mail_store)
+    token = accounts.new_session(account_id)
+    csrf = accounts.session_secret(token)[:40]
+    with mail_server.client() as c, mail_server.client(follow_redirects=False) as dash:
+        dash.cookies.set(SESSION_COOKIE, token)
+        post(c, site, "First question: does clay hold water longer than sand?")
+        notice = smtp.wait(mod)[0]
+        assert httpx.post(notice["List-Unsubscribe"].strip("<>"), data={"List-Unsubscribe": "One-Click"}).status_code == 200
+        assert "You turned off e-mail notices" in dash.get(f"/admin/{site.public_id}/").text
+        post(c, site, "Second question: and what about loam, is it in between?")
+        time.sleep(1.5)  # several sender rounds (0.2 s each here): no notice may arrive
+        assert len(smtp.to(mod)) == 1
+        assert dash.post(f"/admin/{site.public_id}/notices", data={"csrf": "wrong"}).status_code == 403
+        r = dash.post(f"/admin/{site.public_id}/notices", data={"csrf": csrf})
+        assert r.status_code == 303
+        assert "You turned off e-mail notices" not in dash.get(f"/admin/{site.public_id}/").text
+        post(c, site, "Third question: does compost change any of this?")
+        assert "Third question" in smtp.wait(mod, 2)[-1].get_content()
 
 
 def test_spam_link_marks_spam(mail_server, mail_store, smtp, make_site):

@@ -278,6 +278,13 @@ class Notifier:
             return []
         return self._reply(site, CommentSettings.of(site), rows[0])
 
+    def notices_stopped(self, site: Site, email: str) -> bool:
+        """Did this member stop moderator notices for the site (the unsubscribe link of a mail)?"""
+        return self.enabled and self.mail.status(site.id, self._hash(site, email)) == "unsubscribed"
+
+    def resume_notices(self, site: Site, email: str) -> bool:
+        return self.mail.resubscribe(site.id, self._hash(site, email))
+
     def _hash(self, site: Site, email: str) -> str:
         return self._discussion().email_hash(site, email)
 

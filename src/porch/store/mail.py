@@ -208,6 +208,13 @@ class MailStore:
                 conn.execute(update(t.subscribers).where(sub.site_id == site_id, sub.email_hash == email_hash)
                              .values(status="unsubscribed", email="", updated_at=now))
 
+    def resubscribe(self, site_id: int, email_hash: str) -> bool:
+        """Undo an unsubscribe (a moderator turning notices back on from the dashboard): the row
+        goes, so the address is as if it never asked for anything. False if it was not unsubscribed."""
+        with writing(self.engine) as conn:
+            return bool(conn.execute(delete(t.subscribers).where(
+                sub.site_id == site_id, sub.email_hash == email_hash, sub.status == "unsubscribed")).rowcount)
+
     # -- what notifications are about --------------------------------------------------------
     def comments(self, ids: list[int]) -> list[Any]:
         """The comments notifications are about (with their page), in id order."""

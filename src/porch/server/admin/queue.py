@@ -32,6 +32,7 @@ from ...engine import Submission
 from ...store.comments import Refused
 from ...store.dashboard import SEARCH_FIELDS, STATUSES
 from ..auth import require
+from ..notify import notifier
 from .common import AdminRoute, back_to, check_csrf, dashboard, page, wants_json, with_banner
 
 router = APIRouter(prefix="/admin", route_class=AdminRoute, include_in_schema=False)
@@ -44,7 +45,8 @@ PAGE_SIZE = 50
 
 def _common(request: Request, account, site, tab: str) -> dict[str, Any]:
     return {"site": site, "role": account.role(site.id), "tab": tab,
-            "counts": dashboard(request).counts([site.id])[site.id], "banner": banner(request)}
+            "counts": dashboard(request).counts([site.id])[site.id], "banner": banner(request),
+            "notices_stopped": notifier(request).notices_stopped(site, account.email)}
 
 
 # -- reading ---------------------------------------------------------------------------------
@@ -181,6 +183,16 @@ def reply(request: Request, site: str = SITE, comment_id: int = ID, text: str = 
     return RedirectResponse(with_banner(back_to(found.public_id, back), msg="replied"), status_code=303)
 
 
+@router.post("/{site}/notices")
+def resume_notices(request: Request, site: str = SITE, csrf: str = Form("", max_length=200),
+                   back: str = Form("", max_length=2000)) -> Response:
+    """Turn moderator notices back on after an unsubscribe link in one of them was followed."""
+    account, found = require(request, site)
+    check_csrf(request, csrf)
+    notifier(request).resume_notices(found, account.email)
+    return RedirectResponse(with_banner(back_to(found.public_id, back), msg="notices"), status_code=303)
+
+
 # -- what the banner says --------------------------------------------------------------------
 def _where(status: str | None) -> str:
     return {"pending": "held for moderation", "spam": "in the spam queue", "approved": "published",
@@ -262,10 +274,11 @@ def banner(request: Request) -> dict | None:
     """The banner of the last action, rebuilt from the redirect's query (fixed texts, no echo)."""
     q = request.query_params
     msg = q.get("msg")
-    if msg in ("undone", "nothing", "replied", "saved"):
+    if msg in ("undone", "nothing", "replied", "saved", "notices"):
         text = {"undone": "Undone: the comment is back where it was, and the lesson was taken back.",
                 "nothing": "Nothing to undo: only your own actions of the last hour can be undone.",
-                "replied": "Reply published as the site.", "saved": "Saved."}[msg]
+                "replied": "Reply published as the site.", "saved": "Saved.",
+                "notices": "E-mail notices about held comments are on again for you."}[msg]
         return {"message": text, "note": None, "undo": False}
     action = q.get("did")
     if action not in ACTIONS:
