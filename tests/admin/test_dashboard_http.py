@@ -370,3 +370,25 @@ def test_every_queue_renders(server, make_site, post_comment, moderator, status)
     assert mod.client.get(f"/admin/{site.public_id}/", params={"status": "lost"}).status_code == 400
     report = mod.client.get(f"/admin/{site.public_id}/report")
     assert report.status_code == 200 and "precision" in report.text and "<svg" in report.text
+
+
+def test_an_owner_sets_shorter_retention_for_the_site(server, store, make_site, moderator):
+    site, _ = make_site()
+    owner = moderator(site, "owner")
+    s = site.public_id
+    form = owner.client.get(f"/admin/{s}/settings")
+    assert 'name="deleted_retention_days"' in form.text and "at most 30 days" in form.text
+    base = {"csrf": owner.csrf, "moderation": "none", "default_sort": "oldest", "edit_window_minutes": "15",
+            "reply_depth": "5", "max_length": "10000"}
+    r = owner.client.post(f"/admin/{s}/settings", data={**base, "deleted_retention_days": "7",
+                                                        "comment_ip_retention_days": "1.5"})
+    assert r.status_code == 303, r.text
+    saved = store.site(site.id).settings["comments"]
+    assert saved["deleted_retention_days"] == 7 and saved["comment_ip_retention_days"] == 1.5
+    r = owner.client.post(f"/admin/{s}/settings", data={**base, "deleted_retention_days": "-1"})
+    assert r.status_code == 422 and "between 0 and 3,650 days" in r.text
+    r = owner.client.post(f"/admin/{s}/settings", data={**base, "deleted_retention_days": "",
+                                                        "comment_ip_retention_days": "1.5"})
+    assert r.status_code == 303
+    saved = store.site(site.id).settings["comments"]
+    assert saved["deleted_retention_days"] is None  # blank: the server's period again

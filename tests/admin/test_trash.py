@@ -53,3 +53,40 @@ def test_moderator_delete_keeps_the_comment_until_its_retention_ends(trash_serve
         assert kept.status == "deleted" and kept.author == "" and kept.email is None
         assert comments.get(reply["id"]).status == "approved"
     store.engine.dispose()
+
+
+@pytest.fixture(scope="module")
+def sweeping_server(backend):
+    """The server's retention as shipped (30 days), swept every half second."""
+    s = start_server(backend.database("sitekeep"), backend.tmp / "sitekeep",
+                     env={"PORCH_RETENTION_INTERVAL_SECONDS": "0.5"})
+    yield s
+    s.stop()
+
+
+def test_a_site_may_keep_less_than_the_server(sweeping_server):
+    store = store_for(sweeping_server.database_url)
+    from porch.store.comments import CommentStore
+
+    comments = CommentStore(store.engine)
+    brief, _ = fixtures.comment_site(store, comment_ip_retention_days=2 / 86400, deleted_retention_days=2 / 86400)
+    usual, _ = fixtures.comment_site(store)
+    made = {}
+    with sweeping_server.client() as c:
+        for site in (brief, usual):
+            r = c.post("/api/v1/comments", json={"site": site.public_id, "uri": "/p", "author": "Ann", "text": HAM})
+            gone = c.post("/api/v1/comments", json={"site": site.public_id, "uri": "/q", "author": "Ann",
+                                                     "text": "Great photos of the porch, which wood did you use?"})
+            made[site.id] = (r.json()["id"], gone.json()["id"])
+            key = store.new_key(site.public_id)[1]
+            assert c.delete(f"/api/v1/comments/{made[site.id][1]}",
+                            headers={"Authorization": f"Bearer {key}"}).json()["status"] == "deleted"
+        assert "2 s" in c.get(f"/privacy/{brief.public_id}?lang=en").text  # the site's own periods
+        assert "30 days" in c.get(f"/privacy/{usual.public_id}?lang=en").text
+    kept, erased = made[brief.id]
+    assert wait_for(lambda: comments.get(kept).ip_cut, timeout=30)  # cut to its network
+    assert wait_for(lambda: comments.get(erased) is None, timeout=30)
+    # the other site keeps the server's 30 days: its IP and its deleted comment are still there
+    assert not comments.get(made[usual.id][0]).ip_cut
+    assert comments.get(made[usual.id][1]).text != ""
+    store.engine.dispose()

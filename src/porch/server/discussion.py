@@ -52,6 +52,7 @@ from .threadcache import ThreadCache
 
 MODERATION = ("none", "links", "first", "all")
 NOTIFY_MODERATORS = ("off", "immediate", "digest")
+SITE_RETENTION = ("comment_ip_retention_days", "deleted_retention_days")
 SORTS = ("oldest", "newest", "top")
 SITE_CACHE_SECONDS = 1.0
 _PUBLIC_ID = re.compile(r"[A-Za-z0-9_-]{1,64}", re.ASCII)
@@ -79,6 +80,16 @@ class CommentSettings:
     blocked_emails: list[str] = field(default_factory=list)  # addresses or @domain
     allowed_emails: list[str] = field(default_factory=list)  # → never held, never spam unless discard
     allowed_ips: list[str] = field(default_factory=list)
+    # retention a site may shorten (never lengthen) below the operator's: None = the server's
+    comment_ip_retention_days: float | None = None
+    deleted_retention_days: float | None = None
+
+    def retention(self, settings: Any, name: str) -> float:
+        """The site's period for `name` (comment_ip_retention_days | deleted_retention_days), in
+        days: its own if set and shorter than the server's, else the server's."""
+        server = float(getattr(settings, name))
+        mine = getattr(self, name)
+        return server if mine is None else min(server, float(mine))
 
     @classmethod
     def of(cls, site: Site) -> "CommentSettings":
@@ -110,6 +121,8 @@ def validate_settings(changes: dict[str, Any], current: CommentSettings) -> Comm
             value = siterules.validate(key, value)
         if key == "notify_moderators" and value not in NOTIFY_MODERATORS:
             raise ValueError(f"moderator notifications must be one of {', '.join(NOTIFY_MODERATORS)}")
+        if key in SITE_RETENTION and not 0 <= float(value) <= 3650:
+            raise ValueError("retention periods are between 0 and 3,650 days")
         if key == "digest_hours" and not 1 <= float(value) <= 24 * 31:
             raise ValueError("the digest interval must be between 1 hour and 31 days")
         if key == "allowed_origins":
@@ -464,10 +477,21 @@ def _note_rules(drafts: list[Draft], results: list[Any], rows: list[dict]) -> No
 def sweep_comments(store: Any, settings: Any, now: datetime) -> dict[str, int]:
     """Retention for comments (called from retention.sweep): cut IPs after
     `comment_ip_retention_days`, delete discarded spam once its short retention is over, erase
-    what moderators deleted after `deleted_retention_days`."""
+    what moderators deleted after `deleted_retention_days` — or sooner, for a site whose owner set
+    shorter periods in its settings (a site may keep less than the server, never more)."""
     from .service import cut_ip
 
-    return CommentStore(store.engine).sweep(
+    comments = CommentStore(store.engine)
+    done = comments.sweep(
         ip_before=now - timedelta(days=settings.comment_ip_retention_days), now=now, cut_ip=cut_ip,
         deleted_before=now - timedelta(days=settings.deleted_retention_days),
     )
+    for site in store.sites_keeping_less(SITE_RETENTION):  # sites whose owners chose shorter periods
+        conf = CommentSettings.of(site)
+        more = comments.sweep(
+            ip_before=now - timedelta(days=conf.retention(settings, "comment_ip_retention_days")), now=now,
+            cut_ip=cut_ip, deleted_before=now - timedelta(days=conf.retention(settings, "deleted_retention_days")),
+            site_id=site.id,
+        )
+        done = {k: done[k] + more[k] for k in done}
+    return done

@@ -271,9 +271,9 @@ def privacy_page(request: Request, site: str = Path(..., min_length=1, max_lengt
     where = [e(t["server"].format(host=request.url.netloc))] + ([e(t["redis"])] if settings.redis_url else []) + (
         [e(t["smtp"].format(smtp=settings.smtp_host))] if settings.mail_enabled else [])
     keep = [
-        e(t["k_comment"].format(window=window, deleted=span(settings.deleted_retention_days, code))),
+        e(t["k_comment"].format(window=window, deleted=span(conf.retention(settings, "deleted_retention_days"), code))),
         e(t["k_spam"].format(discard=span(settings.discard_retention_days, code))),
-        e(t["k_ip"].format(ip=span(settings.comment_ip_retention_days, code))),
+        e(t["k_ip"].format(ip=span(conf.retention(settings, "comment_ip_retention_days"), code))),
         e(t["k_log"].format(raw=during(settings.raw_retention_days), logip=during(settings.ip_retention_days))),
     ]
     body = f"""<!doctype html>

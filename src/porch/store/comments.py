@@ -295,15 +295,17 @@ class CommentStore:
 
     # -- retention ---------------------------------------------------------------------------
     def sweep(self, *, ip_before: datetime, now: datetime, cut_ip: Callable[[str | None], str | None],
-              deleted_before: datetime | None = None) -> dict[str, int]:
+              deleted_before: datetime | None = None, site_id: int | None = None) -> dict[str, int]:
         """Cut IPs (and drop user agents) of comments older than `ip_before`; delete expired spam;
         erase comments a moderator deleted before `deleted_before` (kept until then for undo and
-        the dashboard's deleted queue): gone when nothing replies, else an anonymous placeholder."""
+        the dashboard's deleted queue): gone when nothing replies, else an anonymous placeholder.
+        With `site_id`, only that site's comments (a site that keeps less than the server)."""
         done = {"comment_ips": 0, "expired_spam": 0, "deleted_erased": 0}
+        only = [c.site_id == site_id] if site_id is not None else []
         if deleted_before is not None:
             with self.engine.connect() as conn:
                 kept = conn.execute(select(c.id, c.status, c.thread_id).where(
-                    c.status == "deleted", c.text != "", c.modified_at < deleted_before).limit(5_000)).fetchall()
+                    c.status == "deleted", c.text != "", c.modified_at < deleted_before, *only).limit(5_000)).fetchall()
             for row in kept:
                 try:
                     self.remove(row)
@@ -312,7 +314,7 @@ class CommentStore:
                     pass
         with writing(self.engine) as conn:
             rows = conn.execute(
-                select(c.id, c.ip).where(c.ip_cut.is_(False), c.created_at < ip_before).limit(20_000)
+                select(c.id, c.ip).where(c.ip_cut.is_(False), c.created_at < ip_before, *only).limit(20_000)
             ).fetchall()
             for row in rows:
                 conn.execute(update(t.comments).where(c.id == row.id).values(ip=cut_ip(row.ip), ip_cut=True, user_agent=None))

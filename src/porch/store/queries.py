@@ -165,6 +165,13 @@ class Store:
             )
         return out
 
+    def sites_keeping_less(self, names: Sequence[str]) -> list[Site]:
+        """Sites whose comment settings set any of these retention periods (the sweep's extra round)."""
+        with self.engine.connect() as conn:
+            rows = conn.execute(select(t.sites)).fetchall()
+        out = [_site(r) for r in rows]
+        return [s for s in out if any((s.settings.get("comments") or {}).get(n) is not None for n in names)]
+
     def revoke(self, ref: str) -> tuple[Site, int]:
         """Revoke every active key of a site; its data stays."""
         site = self.find_site(ref)

@@ -12,7 +12,7 @@ and the notification options arrive with their features and appear here by their
 goes through `discussion.validate_settings`, so the form, `porch site set` and any later API agree
 on what is valid. The form speaks in people's units (the edit window in minutes, lists one per
 line) and converts before validating. Retention periods are the operator's (config.py) and shown
-read-only. A new API key is shown exactly once, on the answer to the POST that made it: only its
+read-only, but for two a site may set a shorter one of its own (blank: the server's). A new API key is shown exactly once, on the answer to the POST that made it: only its
 hash is stored.
 """
 
@@ -28,7 +28,7 @@ from fastapi.responses import RedirectResponse, Response
 from ...store.accounts import ROLES, AccountError
 from ..auth import auth, require
 from ..comments import discussion
-from ..discussion import MODERATION, SORTS, CommentSettings, validate_settings
+from ..discussion import MODERATION, SITE_RETENTION, SORTS, CommentSettings, validate_settings
 from .common import AdminRoute, check_csrf, dashboard, page
 
 router = APIRouter(prefix="/admin", route_class=AdminRoute, include_in_schema=False)
@@ -75,10 +75,11 @@ def _settings_page(request: Request, account, site, values: dict, message: str |
         **_site_context(request, account, site, "settings"), "values": values, "message": message,
         "saved": saved, "has": names, "lists": [n for n in LISTS if n in names], "labels": LABELS, "hints": HINTS,
         "moderation_modes": MODERATION, "sorts": SORTS, "notify_modes": NOTIFY, "mail_enabled": settings.mail_enabled,
+        "server_retention": {name: getattr(settings, name) for name in SITE_RETENTION},
         "retention": [
-            ("Comment IP addresses are cut to their network after", settings.comment_ip_retention_days),
+            ("Comment IP addresses are cut to their network after (at most)", settings.comment_ip_retention_days),
             ("Blatant spam is deleted after", settings.discard_retention_days),
-            ("Comments moderators deleted are erased after", settings.deleted_retention_days),
+            ("Comments moderators deleted are erased after (at most)", settings.deleted_retention_days),
             ("The spam filter's log keeps the full submission for", settings.raw_retention_days),
             ("The spam filter's log keeps the IP address for", settings.ip_retention_days),
         ],
@@ -123,6 +124,10 @@ def parse_settings(form: dict[str, str], current: CommentSettings) -> dict[str, 
                         ("digest_hours", "Digest every (hours)")):
         if name in names and name in form:
             changes[name] = number(name, label)
+    for name, label in (("comment_ip_retention_days", "Keep commenters' IP addresses"),
+                        ("deleted_retention_days", "Keep deleted comments")):
+        if name in form and form[name].strip():  # blank: the server's period (see _save_settings)
+            changes[name] = number(name, label, float)
     if "notify_moderators" in changes and changes["notify_moderators"] not in NOTIFY:
         raise ValueError(f"notifications must be one of {', '.join(NOTIFY)}")
     return changes
@@ -141,6 +146,9 @@ def _save_settings(request: Request, site: str, form: dict[str, str]) -> Respons
     current = CommentSettings.of(found)
     try:
         new = validate_settings(parse_settings(form, current), current)
+        for name in SITE_RETENTION:
+            if name in form and not form[name].strip():
+                setattr(new, name, None)
     except (ValueError, TypeError) as exc:
         values = {**_form_values(current), **{k: v for k, v in form.items() if k != "csrf"}}
         for name in CHECKS:
