@@ -9,20 +9,14 @@ moderator API do not depend on the login form; tests of the login form use it di
 
 from __future__ import annotations
 
-import importlib.util
 import sys
 import uuid
 from dataclasses import dataclass
-from pathlib import Path
 
 import httpx
 import pytest
 
-_path = Path(__file__).resolve().parents[1] / "server" / "conftest.py"
-_spec = importlib.util.spec_from_file_location("porch_server_fixtures", _path)
-fixtures = importlib.util.module_from_spec(_spec)
-sys.modules["porch_server_fixtures"] = fixtures
-_spec.loader.exec_module(fixtures)
+fixtures = sys.modules["porch_server_fixtures"]  # tests/server/conftest.py, loaded by tests/conftest.py
 
 backend = fixtures.backend
 main_db = fixtures.main_db

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import importlib.util
 import os
 import shutil
 import subprocess
@@ -22,14 +21,7 @@ RETENTION = {  # unusual values, so the privacy page test sees these and not the
     "PORCH_RAW_RETENTION_DAYS": "9", "PORCH_IP_RETENTION_DAYS": "4",
 }
 
-_path = ROOT / "tests" / "server" / "conftest.py"
-if "porch_server_fixtures" in sys.modules:
-    fixtures = sys.modules["porch_server_fixtures"]
-else:
-    _spec = importlib.util.spec_from_file_location("porch_server_fixtures", _path)
-    fixtures = importlib.util.module_from_spec(_spec)
-    sys.modules["porch_server_fixtures"] = fixtures
-    _spec.loader.exec_module(fixtures)
+fixtures = sys.modules["porch_server_fixtures"]  # tests/server/conftest.py, loaded by tests/conftest.py
 start_server = fixtures.start_server
 store_for = fixtures.store_for
 free_port = fixtures.free_port

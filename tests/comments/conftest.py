@@ -1,23 +1,17 @@
 """Fixtures for the comment server tests: the service tests' real `porch serve` fixtures, plus sites
 with comment settings and a second server that trusts a proxy and sweeps retention every half second.
 
-The fixtures of tests/server/conftest.py are loaded by path (both directories have a conftest.py and
+The fixtures of tests/server/conftest.py come from tests/conftest.py (both directories have a conftest.py and
 neither is a package), so these tests run on SQLite and, with PORCH_TEST_POSTGRES_URL, PostgreSQL.
 """
 
 from __future__ import annotations
 
-import importlib.util
 import sys
-from pathlib import Path
 
 import pytest
 
-_path = Path(__file__).resolve().parents[1] / "server" / "conftest.py"
-_spec = importlib.util.spec_from_file_location("porch_server_fixtures", _path)
-fixtures = importlib.util.module_from_spec(_spec)
-sys.modules["porch_server_fixtures"] = fixtures
-_spec.loader.exec_module(fixtures)
+fixtures = sys.modules["porch_server_fixtures"]  # tests/server/conftest.py, loaded by tests/conftest.py
 
 backend = fixtures.backend
 main_db = fixtures.main_db

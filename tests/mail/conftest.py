@@ -1,7 +1,7 @@
 """Fixtures for the e-mail tests: a real SMTP server (aiosmtpd) on loopback that keeps what it
 receives, and a real `porch serve` whose PORCH_SMTP_* settings point at it.
 
-The service fixtures of tests/server/conftest.py are loaded by path, as tests/comments does, so
+The service fixtures of tests/server/conftest.py come from tests/conftest.py, as for tests/comments, so
 every test runs on SQLite and, with PORCH_TEST_POSTGRES_URL, PostgreSQL. Tests tell their mails
 apart by recipient: each test makes its own site and addresses (uuid), so the shared inbox and the
 shared server do not couple them.

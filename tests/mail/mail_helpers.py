@@ -2,20 +2,11 @@
 
 from __future__ import annotations
 
-import importlib.util
 import re
 import sys
 import uuid
-from pathlib import Path
 
-# the service fixtures (tests/server/conftest.py), loaded by path as tests/comments does
-_path = Path(__file__).resolve().parents[1] / "server" / "conftest.py"
-_spec = importlib.util.spec_from_file_location("porch_server_fixtures_mail", _path)
-fixtures = sys.modules.get("porch_server_fixtures_mail")
-if fixtures is None:
-    fixtures = importlib.util.module_from_spec(_spec)
-    sys.modules["porch_server_fixtures_mail"] = fixtures
-    _spec.loader.exec_module(fixtures)
+fixtures = sys.modules["porch_server_fixtures"]  # tests/server/conftest.py, loaded by tests/conftest.py
 start_server = fixtures.start_server
 store_for = fixtures.store_for
 free_port = fixtures.free_port

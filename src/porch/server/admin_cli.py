@@ -18,7 +18,7 @@ from typing import Optional
 
 import typer
 
-from .cli import ConfigOption, DatabaseOption, DataDirOption, _fail, _settings, _store
+from .cli import ConfigOption, DatabaseOption, DataDirOption, _fail, _for_site, _settings, _store
 
 
 def _password(from_stdin: bool) -> str:
@@ -35,12 +35,7 @@ def _open(config, database_url, data_dir):
 
 
 def _site(store, ref: str):
-    from ..store.queries import SiteNotFound
-
-    try:
-        return store.find_site(ref)
-    except SiteNotFound as exc:
-        raise _fail(str(exc)) from None
+    return _for_site(store.find_site, ref)
 
 
 def register(app: typer.Typer) -> None:

@@ -24,7 +24,6 @@ from __future__ import annotations
 
 import asyncio
 import logging
-import time
 from contextlib import asynccontextmanager
 from typing import Any
 from urllib.parse import quote
@@ -36,6 +35,7 @@ from sqlalchemy.exc import OperationalError
 
 from ..config import Settings, load_settings
 from . import metrics
+from .shortcache import ShortCache
 
 log = logging.getLogger("porch.server")
 KEY_CACHE_SECONDS = 1.0
@@ -46,21 +46,13 @@ class Keys:
 
     def __init__(self, store: Any):
         self.store = store
-        self._cache: dict[str, tuple[float, Any]] = {}
+        self._cache = ShortCache(KEY_CACHE_SECONDS)
 
     def site(self, key: str) -> Any:
         key = key.strip().lower()
         if not key or len(key) > 128:
             return None
-        now = time.monotonic()
-        hit = self._cache.get(key)
-        if hit is not None and now - hit[0] < KEY_CACHE_SECONDS:
-            return hit[1]
-        site = self.store.site_by_key(key)
-        if len(self._cache) > 10_000:
-            self._cache.clear()
-        self._cache[key] = (now, site)
-        return site
+        return self._cache.get(key, self.store.site_by_key)
 
 
 class Guard:

@@ -25,7 +25,6 @@ low (a moderator on an owner page) → 403.
 from __future__ import annotations
 
 import hmac
-import time
 from typing import Any
 
 from fastapi import HTTPException, Request, Response
@@ -33,6 +32,7 @@ from fastapi import HTTPException, Request, Response
 from ..store.accounts import Account, AccountStore
 from ..store.queries import Site
 from .service import cut_ip
+from .shortcache import ShortCache
 
 SESSION_COOKIE = "porch_session"
 CSRF_HEADER = "x-csrf-token"
@@ -56,22 +56,14 @@ class Auth:
     def __init__(self, accounts: AccountStore, proxies: Any):
         self.accounts = accounts
         self.proxies = proxies
-        self._cache: dict[str, tuple[float, Account | None]] = {}
+        self._cache = ShortCache(CACHE_SECONDS)
 
     # -- sessions ----------------------------------------------------------------------------
     def account(self, request: Request) -> Account | None:
         token = request.cookies.get(SESSION_COOKIE)
         if not token:
             return None
-        now = time.monotonic()
-        hit = self._cache.get(token)
-        if hit is not None and now - hit[0] < CACHE_SECONDS:
-            return hit[1]
-        found = self.accounts.session_account(token)
-        if len(self._cache) > 10_000:
-            self._cache.clear()
-        self._cache[token] = (now, found)
-        return found
+        return self._cache.get(token, self.accounts.session_account)
 
     def login(self, email: str, password: str, client_ip: str) -> str:
         """A new session token, or LoginRefused with a message for people (and the wait, if locked)."""
@@ -97,7 +89,7 @@ class Auth:
         token = request.cookies.get(SESSION_COOKIE)
         if token:
             self.accounts.end_session(token)
-            self._cache.pop(token, None)
+            self._cache.forget(token)
         response.delete_cookie(SESSION_COOKIE, path="/", httponly=True, samesite="lax", secure=self.is_https(request))
 
     def is_https(self, request: Request) -> bool:

@@ -54,6 +54,16 @@ def _store(settings):
     return Store(engine, settings.secret())
 
 
+def _for_site(call, ref: str):
+    """`call(ref)` for a store method that takes a site id or URL; an unknown site is a CLI error."""
+    from ..store.queries import SiteNotFound
+
+    try:
+        return call(ref)
+    except SiteNotFound as exc:
+        raise _fail(str(exc)) from None
+
+
 def _run(settings, host: str, port: int, workers: int, access_log: bool, extra_env: dict | None = None) -> None:
     """Hand the app factory to uvicorn; settings reach the workers as PORCH_* variables."""
     env = {
@@ -253,13 +263,8 @@ def register(app: typer.Typer) -> None:
         data_dir: Optional[Path] = DataDirOption,
     ) -> None:
         """Issue another API key for a site (e.g. after `site revoke`)."""
-        from ..store.queries import SiteNotFound
-
         store = _store(_settings(config, database_url=database_url, data_dir=data_dir))
-        try:
-            found, key = store.new_key(site)
-        except SiteNotFound as exc:
-            raise _fail(str(exc)) from None
+        found, key = _for_site(store.new_key, site)
         typer.echo(json.dumps({"site": found.public_id, "api_key": key}) if as_json else f"api key: {key}")
 
     @site_app.command("list")
@@ -289,13 +294,8 @@ def register(app: typer.Typer) -> None:
         data_dir: Optional[Path] = DataDirOption,
     ) -> None:
         """Revoke every API key of a site (its data stays; `site key` issues a new one)."""
-        from ..store.queries import SiteNotFound
-
         store = _store(_settings(config, database_url=database_url, data_dir=data_dir))
-        try:
-            found, count = store.revoke(site)
-        except SiteNotFound as exc:
-            raise _fail(str(exc)) from None
+        found, count = _for_site(store.revoke, site)
         typer.echo(f"revoked {count} key(s) of {found.public_id} ({found.url}); servers stop accepting them within 1 s")
 
     @site_app.command("set")

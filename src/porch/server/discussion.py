@@ -36,7 +36,6 @@ from __future__ import annotations
 import hashlib
 import hmac
 import re
-import time
 from dataclasses import asdict, dataclass, field, fields
 from datetime import datetime, timedelta, timezone
 from typing import Any
@@ -48,6 +47,7 @@ from .checklog import tally
 from .formstamp import read_stamp
 from . import siterules
 from .render import has_links, render, website_link
+from .shortcache import ShortCache
 from .threadcache import ThreadCache
 
 MODERATION = ("none", "links", "first", "all")
@@ -151,31 +151,26 @@ class Discussion:
         self.comments = comments
         self.service = service
         self._secret = store.site_secret(0) + b"comments"
-        self._sites: dict[str, tuple[float, Site]] = {}
+        self._sites = ShortCache(SITE_CACHE_SECONDS)
         self.threads = ThreadCache()  # rendered public pages, checked against threads.version
         self.notifier: Any = None  # notify.Notifier: told about stored and published comments
 
     # -- sites -------------------------------------------------------------------------------
     def site(self, public_id: str) -> Site:
-        public_id = public_id.replace("\x00", "")
-        now = time.monotonic()
-        hit = self._sites.get(public_id)
-        if hit is not None and now - hit[0] < SITE_CACHE_SECONDS:
-            return hit[1]
+        return self._sites.get(public_id.replace("\x00", ""), self._find_site)
+
+    def _find_site(self, public_id: str) -> Site:
         try:
             site = self.store.find_site(public_id) if _PUBLIC_ID.fullmatch(public_id) else None
         except SiteNotFound:
             site = None
         if site is None or site.public_id != public_id:
             raise Refused(404, f"unknown site {public_id[:64]!r}")
-        if len(self._sites) > 10_000:
-            self._sites.clear()
-        self._sites[public_id] = (now, site)
         return site
 
     def forget_site(self, public_id: str) -> None:
         """Drop a site from this worker's cache (its settings just changed here; others catch up in 1 s)."""
-        self._sites.pop(public_id, None)
+        self._sites.forget(public_id)
 
     def site_by_id(self, site_id: int) -> Site:
         return self.store.site(site_id)
