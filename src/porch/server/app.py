@@ -39,6 +39,7 @@ from .shortcache import ShortCache
 
 log = logging.getLogger("porch.server")
 KEY_CACHE_SECONDS = 1.0
+NO_TELEMETRY = {"tracing": False, "metrics": False, "logs": False, "operation_spans": False, "auto_configure": False}
 
 
 class Keys:
@@ -147,6 +148,9 @@ def create_app(settings: Settings | None = None) -> FastAPI:
             state["store"].engine.dispose()
 
     app = FastAPI(
+        # FastAPI's own OpenTelemetry hooks stay off, whatever the environment says: porch makes no
+        # outbound call unless its operator configures one in porch (and /metrics is local).
+        telemetry=NO_TELEMETRY,
         title="porch",
         version=_version(),
         summary="Self-hosted, Akismet-compatible comment spam filter.",
