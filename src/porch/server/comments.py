@@ -213,7 +213,7 @@ def json_response(data, status: int = 200, headers: dict[str, str] | None = None
 
 # -- posting and reading -------------------------------------------------------------------------
 @router.post("/comments", status_code=201, response_model=Created, responses=ERRORS, summary="Post a comment")
-async def post_comment(body: NewComment, request: Request, response: Response) -> Created:
+async def post_comment(body: NewComment, request: Request) -> Response:
     d = discussion(request)
     if d.comments.dialect == "sqlite":  # validation, rendering, a cached site, one indexed read: no hop
         headers, draft = _draft(request, d, body)
@@ -223,11 +223,10 @@ async def post_comment(body: NewComment, request: Request, response: Response) -
         made = await request.app.state.porch["poster"].post(draft)
     except Refused as exc:
         raise refused(exc) from None
-    for name, value in headers.items():
-        response.headers[name] = value
-    response.set_cookie(f"{COOKIE}{made['id']}", made["edit_token"], max_age=30 * 86400, httponly=True,
-                        samesite="lax", path="/api/v1")
-    return Created(**made)
+    answer = json_response({name: made[name] for name in Created.model_fields}, 201, headers)
+    answer.set_cookie(f"{COOKIE}{made['id']}", made["edit_token"], max_age=30 * 86400, httponly=True,
+                      samesite="lax", path="/api/v1")
+    return answer
 
 
 def _draft(request: Request, d: Discussion, body: NewComment):
