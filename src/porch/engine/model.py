@@ -51,6 +51,9 @@ from .verdict import Phrase
 MAGIC = b"PORCH-MODEL 1\n"
 MAX_STEP = 2.0
 MARGIN = 2.0  # learn until the label is this far (in logit) on the right side: p >= 0.88
+# float32 weights land a step's target within ~1e-7 logit, on either side; a comment that short of
+# MARGIN has been learnt (without this, "already sure: nothing changes" depended on rounding)
+TOLERANCE = 1e-4
 
 
 def _canonical(header: dict) -> bytes:
@@ -152,7 +155,7 @@ class Model:
             return False
         target = 1.0 if is_spam else -1.0
         shortfall = MARGIN - target * self.logit(f)
-        if shortfall <= 0:
+        if shortfall <= TOLERANCE:
             return False
         # Passive-aggressive (PA-I): the smallest change that puts this comment MARGIN on the
         # right side, but never more than max_step in logit for this very comment.
