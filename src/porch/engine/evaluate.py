@@ -108,7 +108,7 @@ def train(inputs: Sequence[Input], exclude_texts: set[str] = frozenset(), extra:
         for i in inputs for e in i.examples
         if datasets.normalised_text(e) not in exclude_texts
     ]
-    examples += [Labelled(e.submission, e.is_spam, e.source) for e in extra]
+    examples += [Labelled(e.submission, e.is_spam, e.source, own=True) for e in extra]
     try:
         model = fit(examples, progress=(lambda: progress(1)) if progress else None)
     except ValueError as exc:

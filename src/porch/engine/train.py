@@ -15,6 +15,10 @@ videos; docs/engine.md has the figures):
 - Each collection weighs at most `SOURCE_CAP` examples' worth (350, one YouTube video): the 5,574
   SMS texts then count like ~350 comments. At full weight they cost 0.02-0.05 MCC on the videos;
   texting spam ("FREE entry, txt WIN to 80086") is a different language from comment spam.
+- A site's *own* labelled comments (`Labelled.own`, e.g. the training part of a hold-out test) are
+  never capped: they are the best evidence there is about that site. Capping the SMS hold-out's
+  1,672 own training texts to 350 cost 0.02 MCC on its test (0.915 vs 0.937) and doubled the ham
+  it blocked (0.56% vs 0.30%).
 - The SpamAssassin e-mail corpus is *not* in the default recipe: added at any weight from 0.05 to
   1 it lowered MCC on every video (by 0.03 to 0.08). E-mail spam vocabulary marks comment ham that
   says "check", "free", "views" as spam. `porch train --spamassassin` still offers it.
@@ -44,6 +48,7 @@ class Labelled:
     submission: Submission
     is_spam: bool
     source: str = ""
+    own: bool = False  # the site's own moderated comments: full weight, never capped
 
 
 def featurise(submissions: Iterable[Submission], bits: int = DEFAULT_BITS, progress: Callable[[], None] | None = None):
@@ -80,9 +85,13 @@ def featurise(submissions: Iterable[Submission], bits: int = DEFAULT_BITS, progr
     )
 
 
-def sample_weights(sources: Sequence[str]) -> np.ndarray:
+def sample_weights(sources: Sequence[str], own: Sequence[bool] | None = None) -> np.ndarray:
+    """Each source at most `SOURCE_CAP` examples' worth; a site's own examples at full weight."""
     counts = Counter(sources)
-    return np.array([min(1.0, SOURCE_CAP / counts[s]) for s in sources])
+    weights = np.array([min(1.0, SOURCE_CAP / counts[s]) for s in sources])
+    if own is not None:
+        weights[np.asarray(own, dtype=bool)] = 1.0
+    return weights
 
 
 def _fit_lr(X, y, w, c: float):
@@ -116,7 +125,7 @@ def fit(
     if len(set(y.tolist())) < 2:
         raise ValueError("training needs both spam and ham examples")
     X = featurise((e.submission for e in examples), bits, progress)
-    w = sample_weights([e.source for e in examples])
+    w = sample_weights([e.source for e in examples], [e.own for e in examples])
     lr = _fit_lr(X, y, w, c)
 
     # Platt scaling on out-of-fold margins.
