@@ -56,6 +56,7 @@ def test_privacy_page_unknown_site_and_languages(server, make_site):
     site, _ = make_site()
     with server.client() as c:
         assert c.get("/privacy/nope").status_code == 404
+        assert c.get("/privacy/999999999999999999999999999999").status_code == 404  # no id that big: not a 500
         for lang, word in (("en", "How long"), ("de", "Wie lange"), ("fr", "Combien"), ("es", "Cuánto"), ("pt", "Por quanto")):
             r = c.get(f"/privacy/{site.public_id}?lang={lang}")
             assert r.status_code == 200 and word in r.text and r.headers["content-language"] == lang

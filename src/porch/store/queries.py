@@ -131,7 +131,8 @@ class Store:
         with self.engine.connect() as conn:
             query = select(t.sites).where(or_(t.sites.c.public_id == ref, t.sites.c.url == ref))
             rows = conn.execute(query).fetchall()
-            if not rows and ref.isascii() and ref.isdigit():  # '²5' is a digit to isdigit, not to int
+            # '²5' is a digit to isdigit, not to int; past 2**63 no id can match (and SQLite would overflow)
+            if not rows and ref.isascii() and ref.isdigit() and int(ref) < 2**63:
                 rows = conn.execute(select(t.sites).where(t.sites.c.id == int(ref))).fetchall()
         if not rows:
             raise SiteNotFound(f"no site {ref!r} (give its id or URL, see `porch site list`)")
