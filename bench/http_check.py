@@ -35,9 +35,10 @@ import tempfile
 import time
 from datetime import datetime, timezone
 from pathlib import Path
-from urllib.parse import urlencode
+from urllib.parse import parse_qsl, urlencode
 
 import httpx
+import psutil
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 from report import DOC, machine, pct, write_section  # noqa: E402
@@ -99,14 +100,47 @@ def body(key: str, i: int) -> str:
     })
 
 
-def wrk(wrk_bin: str, url: str, seconds: int, connections: int, script: Path | None) -> dict:
+def cpu_seconds(proc: subprocess.Popen) -> float:
+    """CPU time (user + system) of the server: `porch serve` and its worker processes."""
+    parent = psutil.Process(proc.pid)
+    return sum(sum(p.cpu_times()[:2]) for p in [parent, *parent.children(recursive=True)])
+
+
+def wrk(wrk_bin: str, url: str, seconds: int, connections: int, script: Path | None,
+        server: subprocess.Popen | None = None) -> dict:
     cmd = [wrk_bin, "-t", "1", "-c", str(connections), "-d", f"{seconds}s", "--latency"]
     if script:
         cmd += ["-s", str(script)]
+    cpu = cpu_seconds(server) if server else 0.0
     out = subprocess.run(cmd + [url], capture_output=True, text=True, check=True).stdout
+    cpu = cpu_seconds(server) - cpu if server else 0.0
     rps = float(re.search(r"Requests/sec:\s+([\d.]+)", out).group(1))
+    total = int(re.search(r"(\d+) requests in", out).group(1))
     errors = re.search(r"Non-2xx or 3xx responses: (\d+)", out)
-    return {"rps": rps, "non2xx": int(errors.group(1)) if errors else 0, "raw": out}
+    return {"rps": rps, "non2xx": int(errors.group(1)) if errors else 0, "raw": out,
+            "cpu_per_request": cpu / max(total, 1)}
+
+
+def engine_alone(batch: int = 16, n: int = 4000) -> float:
+    """Seconds per check of `Engine.check_many` in this process on comments like wrk's, in batches
+    like a busy worker's: the engine's share of a check, without HTTP, history reads or the log."""
+    from porch.engine import Engine
+    from porch.engine.submission import Submission
+
+    engine = Engine.default()
+    rng = random.Random(3)
+    subs = []
+    for i in range(n):
+        fields = {k: v for k, v in parse_qsl(body("k", i)) if k != "api_key"}
+        fields["comment_content"] = " ".join(rng.choice(WORDS) for _ in range(rng.randint(8, 30)))
+        subs.append(Submission.from_mapping(fields))
+    best = float("inf")
+    for _ in range(3):
+        t0 = time.process_time()
+        for k in range(0, n, batch):
+            engine.check_many(subs[k:k + batch])
+        best = min(best, (time.process_time() - t0) / n)
+    return best
 
 
 WORDS = sorted(set(" ".join(COMMENTS).lower().replace("!", " ").replace(",", " ").replace(".", " ").split()))
@@ -216,11 +250,13 @@ def main() -> None:
         wrk(wrk_bin, base + "/1.1/comment-check", 3, args.connections, script)  # warm up
         runs = {"trivial": [], "check": []}
         for _ in range(2):
-            runs["trivial"].append(wrk(wrk_bin, base + "/health", args.seconds, args.connections, None))
-            runs["check"].append(wrk(wrk_bin, base + "/1.1/comment-check", args.seconds, args.connections, script))
+            runs["trivial"].append(wrk(wrk_bin, base + "/health", args.seconds, args.connections, None, server))
+            runs["check"].append(wrk(wrk_bin, base + "/1.1/comment-check", args.seconds, args.connections, script,
+                                     server))
         trivial = statistics.mean(r["rps"] for r in runs["trivial"])
         check = statistics.mean(r["rps"] for r in runs["check"])
         errors = sum(r["non2xx"] for rs in runs.values() for r in rs)
+        cpu = {name: statistics.mean(r["cpu_per_request"] for r in rs) for name, rs in runs.items()}
         lat = asyncio.run(paced(port, key, 500, 10))
         port_b = free_port()  # chosen now: an early pick may since have become a client's ephemeral port
         other = start(port_b, 1, env, tmp / "b.log")
@@ -231,7 +267,9 @@ def main() -> None:
             if proc is not None:
                 proc.terminate()
                 proc.wait(timeout=30)
+    engine = engine_alone()
     ms = lambda s: f"{s * 1000:.1f} ms"
+    us = lambda s: f"{s * 1e6:.0f} µs"
     ok = lambda cond: "met" if cond else "**not met**"
     section = f"""
 ## HTTP: Akismet comment-check on loopback (bench/http_check.py)
@@ -255,6 +293,21 @@ in one worker are checked together (server/batcher.py: one history read of three
 one `Engine.check_many` per batch; a lone request is a batch of one, taken at once), so the cost
 per check falls as the load rises. The wrk comments come from 64 networks, so every network is
 in a burst (the burst count reads up to 100 rows per network and batch).
+
+Where the time goes: server CPU (user + system, all processes) per request during the wrk runs,
+and the engine alone in the benchmark process (`Engine.check_many` in batches of 16 on the same
+kind of comments, no HTTP, no store):
+
+| per request | server CPU |
+|---|---|
+| `GET /health` (uvicorn + FastAPI, no work) | {us(cpu["trivial"])} |
+| `POST /1.1/comment-check`, everything | {us(cpu["check"])} |
+| of which could be the engine alone (measured in-process) | {us(engine)} |
+
+check ÷ trivial is roughly the inverse ratio of these costs: at 50% a whole check could cost at most
+twice a `/health` answer, {us(2 * cpu["trivial"])}, so everything a check adds to the HTTP round trip
+(form, key, history reads, engine, log row, answer) would have to fit in {us(cpu["trivial"])}; the
+engine alone takes {us(engine)} of it.
 """
     print(section)
     if not args.no_write:
