@@ -49,7 +49,7 @@ import httpx
 import psutil
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from http_check import COMMENTS, free_port  # noqa: E402
+from http_check import COMMENTS, cpu_seconds, free_port  # noqa: E402
 from report import DOC, ROOT, machine, pct, write_section  # noqa: E402
 
 VENV = ROOT / ".bench" / "isso-venv"
@@ -247,7 +247,8 @@ base =
         assert c.post(self.base + "/count", json=uris).status_code == 200
 
 
-def create_rate(server, bodies: list[tuple[str, str]], concurrency: int) -> float:
+def create_rate(server, bodies: list[tuple[str, str]], concurrency: int) -> tuple[float, float]:
+    """Comments created per second, and the server's CPU seconds per comment."""
     local = threading.local()
 
     def one(item):
@@ -255,10 +256,10 @@ def create_rate(server, bodies: list[tuple[str, str]], concurrency: int) -> floa
             local.c = Lean()
         server.create(local.c, *item)
 
-    t0 = time.perf_counter()
+    cpu, t0 = cpu_seconds(server.proc), time.perf_counter()
     with ThreadPoolExecutor(concurrency) as pool:
         list(pool.map(one, bodies))
-    return len(bodies) / (time.perf_counter() - t0)
+    return len(bodies) / (time.perf_counter() - t0), (cpu_seconds(server.proc) - cpu) / len(bodies)
 
 
 def populate(server, uri: str, n: int, seed: int) -> None:
@@ -314,14 +315,17 @@ ROUNDS = 5  # the timed workloads alternate between the servers this many times
 
 def run(servers: list, args) -> dict[str, dict]:
     """Every workload on both servers; creates and counts alternate round by round."""
-    out: dict[str, dict] = {s.name: {"create1": [], "create8": [], "counts": []} for s in servers}
+    out: dict[str, dict] = {s.name: {"create1": [], "create8": [], "cpu1": [], "counts": []} for s in servers}
     print("creating, alternating", flush=True)
     rng = random.Random(1)
     for concurrency, n in ((1, args.creates), (8, args.creates * 2)):
         for _ in range(ROUNDS):
             bodies = [(f"/page/{i % 50}", text(rng)) for i in range(n // ROUNDS)]
             for server in servers:
-                out[server.name][f"create{concurrency}"].append(create_rate(server, bodies, concurrency))
+                rate, cpu = create_rate(server, bodies, concurrency)
+                out[server.name][f"create{concurrency}"].append(rate)
+                if concurrency == 1:
+                    out[server.name]["cpu1"].append(cpu)
     for server in servers:
         print(f"[{server.name}] the 1,000-comment thread", flush=True)
         mine = out[server.name]
@@ -364,6 +368,7 @@ def run(servers: list, args) -> dict[str, dict]:
     for mine in out.values():
         mine["create1"] = statistics.median(mine["create1"])
         mine["create8"] = statistics.median(mine["create8"])
+        mine["cpu1"] = statistics.median(mine["cpu1"])
     return out
 
 
@@ -403,6 +408,7 @@ Command: `.venv/bin/python bench/comments.py --creates {args.creates} --big {arg
 |---|---|---|---|---|
 | create, concurrency 1 (porch: spam check included), median of {ROUNDS} rounds | {p['create1']:,.0f}/s | {i['create1']:,.0f}/s | {p['create1'] / i['create1']:.1f}× | ≥ 3× ({ok(p['create1'] >= 3 * i['create1'])}) |
 | create, concurrency 8 | {p['create8']:,.0f}/s | {i['create8']:,.0f}/s | {p['create8'] / i['create8']:.1f}× | ≥ 3× ({ok(p['create8'] >= 3 * i['create8'])}) |
+| server CPU per comment created, concurrency 1 | {ms(p['cpu1'])} | {ms(i['cpu1'])} | | |
 | 1,000-comment thread, whole, p50 | {ms(pct(p['fetch1k'], 50))} | {ms(pct(i['fetch1k'], 50))} | | ≤ 10 ms ({ok(pct(p['fetch1k'], 50) <= 0.010)}) |
 | 1,000-comment thread, first read (porch: not yet in its cache) | {ms(p['cold1k'])} | {ms(i['cold1k'])} | | |
 | 1,000-comment thread, requests/s (concurrency 1) | {rps(p['fetch1k']):,.1f} | {rps(i['fetch1k']):,.1f} | {rps(p['fetch1k']) / rps(i['fetch1k']):.0f}× | ≥ 50× ({ok(rps(p['fetch1k']) >= 50 * rps(i['fetch1k']))}) |
