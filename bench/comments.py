@@ -353,6 +353,8 @@ def run(servers: list, args) -> dict[str, dict]:
                 t0 = time.perf_counter()
                 server.counts(c, uris)
                 out[server.name]["counts"].append(time.perf_counter() - t0)
+    for c in clients.values():
+        c.close()
     for server in servers:
         mine = out[server.name]
         print(f"[{server.name}] populating {args.big}", flush=True)

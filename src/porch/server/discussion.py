@@ -192,22 +192,6 @@ class Discussion:
                         hashlib.sha256).hexdigest()[:32]
 
     # -- posting -----------------------------------------------------------------------------
-    def create(self, site: Site, body: dict[str, Any], request: dict[str, str]) -> dict[str, Any]:
-        """Check and store a new comment in the calling thread (the route batches the same steps)."""
-        from .service import CheckRequest
-
-        draft = self.prepare(site, body, request)
-        logged: list[tuple[list[dict], list[dict]]] = []
-        result = self.service.check_batch([CheckRequest(site, draft.check_fields, "comments")],
-                                          log=lambda rows, prints: logged.append((rows, prints)))[0]
-        if isinstance(result, BaseException):
-            raise result
-        log = ([r for rows, _ in logged for r in rows], [p for _, prints in logged for p in prints])
-        found = self.store_many([draft], [result], log=log)[0]
-        if isinstance(found, BaseException):
-            raise found
-        return found
-
     def prepare(self, site: Site, body: dict[str, Any], request: dict[str, str]) -> "Draft":
         """Validate and render a new comment; what the spam check needs and what will be stored.
         Raises Refused for anything the poster can fix; nothing is stored yet."""
@@ -257,17 +241,10 @@ class Discussion:
             "notify": bool(body.get("notify")) and bool(email),
         }, rule)
 
-    def store_new(self, draft: "Draft", result: Any) -> dict[str, Any]:
-        """Decide a prepared comment's status from its check result (and the site's moderation
-        mode) and store it; the answer the poster gets."""
-        found = self.store_many([draft], [result])[0]
-        if isinstance(found, BaseException):
-            raise found
-        return found
-
     def store_many(self, drafts: list["Draft"], results: list[Any],
                    log: tuple[list[dict], list[dict]] | None = None) -> list[Any]:
-        """`store_new` for many drafts in one transaction (posting.py); one answer or exception each.
+        """Decide prepared comments' status from their check results (and the site's moderation
+        mode) and store them in one transaction (posting.py); one answer or exception each.
         A result that is an exception (its check failed) is handed back in its place. `log` is the
         checks' (log rows, fingerprint rows), written in the same transaction. If the transaction
         fails, the log goes to the check-log writer and each comment is tried alone, so one bad

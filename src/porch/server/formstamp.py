@@ -3,7 +3,7 @@
 The widget asks `/api/v1/sites/SITE/config` for its settings when it renders the form; the answer
 carries `rendered_at`, a stamp `UNIX_SECONDS.SIGNATURE` (HMAC-SHA256 of the time under the server's
 comment secret, 24 hex digits). The widget sends it back unchanged with the comment, and
-`Discussion.create` turns a stamp with a good signature into the ISO time the engine's timing signal
+`Discussion.prepare` turns a stamp with a good signature into the ISO time the engine's timing signal
 reads. A stamp whose signature does not verify is dropped, so a bot cannot move the time back to
 look patient. A plain ISO time (an API client that renders its own form) passes through as before:
 the engine weighs it the same way, it is just not vouched for by this server.
