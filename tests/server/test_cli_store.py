@@ -10,7 +10,7 @@ import sys
 
 import httpx
 
-from conftest import SECRET, wait_for
+from porch_server_fixtures import SECRET, wait_for
 
 
 def porch(*args: str, env: dict | None = None, cwd=None) -> subprocess.CompletedProcess:

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from conftest import wait_for
+from porch_server_fixtures import wait_for
 
 TEXT = "Our family bakery now delivers fresh sourdough and cinnamon rolls across the whole city"
 

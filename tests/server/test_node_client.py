@@ -13,7 +13,7 @@ from pathlib import Path
 
 import pytest
 
-from conftest import ROOT
+from porch_server_fixtures import ROOT
 
 CACHE = ROOT / ".cache" / "node"
 SCRIPT = Path(__file__).parent / "node" / "roundtrip.js"
