@@ -60,9 +60,13 @@ def ensure_isso() -> Path:
     isso = VENV / "bin" / "isso"
     if not isso.exists():
         subprocess.run([sys.executable, "-m", "venv", str(VENV)], check=True)
-        done = subprocess.run([str(VENV / "bin" / "pip"), "install", "-q", "isso"], capture_output=True, text=True)
+        done = subprocess.run(
+            [str(VENV / "bin" / "pip"), "install", "-q", "isso"], capture_output=True, text=True
+        )
         if done.returncode:
-            raise SystemExit(f"pip install isso failed on Python {sys.version.split()[0]}:\n{done.stderr[-2000:]}")
+            raise SystemExit(
+                f"pip install isso failed on Python {sys.version.split()[0]}:\n{done.stderr[-2000:]}"
+            )
     return isso
 
 
@@ -108,7 +112,9 @@ class Lean:
         for attempt in (1, 2):
             conn = self._conns.get(parts.netloc)
             if conn is None:
-                conn = self._conns[parts.netloc] = http.client.HTTPConnection(parts.netloc, timeout=self.timeout)
+                conn = self._conns[parts.netloc] = http.client.HTTPConnection(
+                    parts.netloc, timeout=self.timeout
+                )
             try:
                 conn.request(method, path, body, headers)
                 answer = conn.getresponse()
@@ -156,19 +162,30 @@ class Porch:
     def __init__(self, tmp: Path):
         env = {**os.environ, "PORCH_DATA_DIR": str(tmp / "porch"), "PORCH_KEY_RATE_PER_SECOND": "0"}
         env.pop("PORCH_DATABASE_URL", None)
-        out = subprocess.run([sys.executable, "-m", "porch.cli", "site", "add", "https://bench.example", "--json"],
-                             env=env, check=True, capture_output=True, text=True).stdout
+        out = subprocess.run(
+            [sys.executable, "-m", "porch.cli", "site", "add", "https://bench.example", "--json"],
+            env=env,
+            check=True,
+            capture_output=True,
+            text=True,
+        ).stdout
         self.site = json.loads(out)["site"]
         self.port = free_port()
         self.log = tmp / "porch.log"
-        self.proc = subprocess.Popen([sys.executable, "-m", "porch.cli", "serve", "--port", str(self.port)],
-                                     env=env, stdout=open(self.log, "wb"), stderr=subprocess.STDOUT)
+        self.proc = subprocess.Popen(
+            [sys.executable, "-m", "porch.cli", "serve", "--port", str(self.port)],
+            env=env,
+            stdout=open(self.log, "wb"),
+            stderr=subprocess.STDOUT,
+        )
         self.base = f"http://127.0.0.1:{self.port}"
         wait_up(self.base + "/health", self.proc, self.log)
 
     def create(self, c: Lean, uri: str, body: str, parent: int | None = None) -> int:
-        r = c.post(self.base + "/api/v1/comments", json={"site": self.site, "uri": uri, "author": "Reader",
-                                                          "text": body, "parent": parent})
+        r = c.post(
+            self.base + "/api/v1/comments",
+            json={"site": self.site, "uri": uri, "author": "Reader", "text": body, "parent": parent},
+        )
         c.cookies.clear()  # one edit cookie per comment: a real reader does not post thousands
         assert r.status_code == 201, r.text
         body = r.json()
@@ -216,14 +233,21 @@ ratelimit = 0
 base =
 """)
         self.log = tmp / "isso.log"
-        self.proc = subprocess.Popen([str(ensure_isso()), "-c", str(cfg), "run"], stdout=open(self.log, "wb"),
-                                     stderr=subprocess.STDOUT, cwd=tmp)
+        self.proc = subprocess.Popen(
+            [str(ensure_isso()), "-c", str(cfg), "run"],
+            stdout=open(self.log, "wb"),
+            stderr=subprocess.STDOUT,
+            cwd=tmp,
+        )
         self.base = f"http://127.0.0.1:{self.port}"
         wait_up(self.base + "/config", self.proc, self.log)
 
     def create(self, c: Lean, uri: str, body: str, parent: int | None = None) -> int:
-        r = c.post(self.base + "/new", params={"uri": uri}, json={"text": body, "author": "Reader", "parent": parent,
-                                                                  "title": "Bench"})
+        r = c.post(
+            self.base + "/new",
+            params={"uri": uri},
+            json={"text": body, "author": "Reader", "parent": parent, "title": "Bench"},
+        )
         c.cookies.clear()  # Isso too: thousands of its cookies overflow its 64 KiB header line (431)
         assert r.status_code == 201, r.text
         return r.json()["id"]
@@ -376,10 +400,14 @@ def run(servers: list, args) -> dict[str, dict]:
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
-    parser.add_argument("--creates", type=int, default=500, help="comments created at concurrency 1 (twice that at 8)")
+    parser.add_argument(
+        "--creates", type=int, default=500, help="comments created at concurrency 1 (twice that at 8)"
+    )
     parser.add_argument("--big", type=int, default=10_000, help="size of the paginated thread")
     parser.add_argument("--fetches", type=int, default=200, help="whole-thread fetches (Isso: 1/20 of it)")
-    parser.add_argument("--duration", type=float, default=60.0, help="seconds of sustained reads for the RSS figure")
+    parser.add_argument(
+        "--duration", type=float, default=60.0, help="seconds of sustained reads for the RSS figure"
+    )
     parser.add_argument("--no-write", action="store_true")
     args = parser.parse_args()
     tmp = Path(tempfile.mkdtemp(prefix="porch-bench-comments-"))
@@ -398,28 +426,30 @@ def main() -> None:
     ok = lambda cond: "met" if cond else "**not met**"
     rps = lambda times: len(times) / sum(times)
     growth = lambda r: (r[1] - r[0]) / r[0]
-    isso_version = subprocess.run([str(VENV / "bin" / "isso"), "--version"], capture_output=True, text=True).stdout.strip()
+    isso_version = subprocess.run(
+        [str(VENV / "bin" / "isso"), "--version"], capture_output=True, text=True
+    ).stdout.strip()
     section = f"""
 ## Comment server vs Isso (bench/comments.py)
 
 {datetime.now(timezone.utc):%Y-%m-%d %H:%M} UTC · {machine()} · SQLite for both · `porch serve --workers 1`
-vs {isso_version or 'Isso'} (PyPI, its built-in server, `[guard]` off) · load generator on the same machine.
+vs {isso_version or "Isso"} (PyPI, its built-in server, `[guard]` off) · load generator on the same machine.
 Command: `.venv/bin/python bench/comments.py --creates {args.creates} --big {args.big} --duration {args.duration:g}`.
 
 | workload | porch | Isso | ratio | target |
 |---|---|---|---|---|
-| create, concurrency 1 (porch: spam check included), median of {ROUNDS} rounds | {p['create1']:,.0f}/s | {i['create1']:,.0f}/s | {p['create1'] / i['create1']:.1f}× | ≥ 3× ({ok(p['create1'] >= 3 * i['create1'])}) |
-| create, concurrency 8 | {p['create8']:,.0f}/s | {i['create8']:,.0f}/s | {p['create8'] / i['create8']:.1f}× | ≥ 3× ({ok(p['create8'] >= 3 * i['create8'])}) |
-| server CPU per comment created, concurrency 1 | {ms(p['cpu1'])} | {ms(i['cpu1'])} | | |
-| 1,000-comment thread, whole, p50 | {ms(pct(p['fetch1k'], 50))} | {ms(pct(i['fetch1k'], 50))} | | ≤ 10 ms ({ok(pct(p['fetch1k'], 50) <= 0.010)}) |
-| 1,000-comment thread, first read (porch: not yet in its cache) | {ms(p['cold1k'])} | {ms(i['cold1k'])} | | |
-| 1,000-comment thread, requests/s (concurrency 1) | {rps(p['fetch1k']):,.1f} | {rps(i['fetch1k']):,.1f} | {rps(p['fetch1k']) / rps(i['fetch1k']):.0f}× | ≥ 50× ({ok(rps(p['fetch1k']) >= 50 * rps(i['fetch1k']))}) |
-| {args.big:,}-comment thread, pages of 50, p99 | {ms(pct(p['pages'], 99))} | {ms(pct(i['pages'], 99))} | | ≤ 20 ms ({ok(pct(p['pages'], 99) <= 0.020)}) |
-| {args.big:,}-comment thread, whole (Isso only) | — | {ms(i['whole_big'])} | | |
-| counts for 50 pages, p99 | {ms(pct(p['counts'], 99))} | {ms(pct(i['counts'], 99))} | | ≤ 2 ms ({ok(pct(p['counts'], 99) <= 0.002)}) |
-| RSS growth, 8 readers for {args.duration:g} s | {growth(p['rss']):+.1%} ({p['rss'][0] / 2**20:.0f} → {p['rss'][1] / 2**20:.0f} MiB, {p['rss'][2]:,} reads) | {growth(i['rss']):+.1%} ({i['rss'][0] / 2**20:.0f} → {i['rss'][1] / 2**20:.0f} MiB, {i['rss'][2]:,} reads) | | < 10% over 5 min ({ok(growth(p['rss']) < 0.10)}{'' if args.duration >= 300 else ', shorter run'}) |
+| create, concurrency 1 (porch: spam check included), median of {ROUNDS} rounds | {p["create1"]:,.0f}/s | {i["create1"]:,.0f}/s | {p["create1"] / i["create1"]:.1f}× | ≥ 3× ({ok(p["create1"] >= 3 * i["create1"])}) |
+| create, concurrency 8 | {p["create8"]:,.0f}/s | {i["create8"]:,.0f}/s | {p["create8"] / i["create8"]:.1f}× | ≥ 3× ({ok(p["create8"] >= 3 * i["create8"])}) |
+| server CPU per comment created, concurrency 1 | {ms(p["cpu1"])} | {ms(i["cpu1"])} | | |
+| 1,000-comment thread, whole, p50 | {ms(pct(p["fetch1k"], 50))} | {ms(pct(i["fetch1k"], 50))} | | ≤ 10 ms ({ok(pct(p["fetch1k"], 50) <= 0.010)}) |
+| 1,000-comment thread, first read (porch: not yet in its cache) | {ms(p["cold1k"])} | {ms(i["cold1k"])} | | |
+| 1,000-comment thread, requests/s (concurrency 1) | {rps(p["fetch1k"]):,.1f} | {rps(i["fetch1k"]):,.1f} | {rps(p["fetch1k"]) / rps(i["fetch1k"]):.0f}× | ≥ 50× ({ok(rps(p["fetch1k"]) >= 50 * rps(i["fetch1k"]))}) |
+| {args.big:,}-comment thread, pages of 50, p99 | {ms(pct(p["pages"], 99))} | {ms(pct(i["pages"], 99))} | | ≤ 20 ms ({ok(pct(p["pages"], 99) <= 0.020)}) |
+| {args.big:,}-comment thread, whole (Isso only) | — | {ms(i["whole_big"])} | | |
+| counts for 50 pages, p99 | {ms(pct(p["counts"], 99))} | {ms(pct(i["counts"], 99))} | | ≤ 2 ms ({ok(pct(p["counts"], 99) <= 0.002)}) |
+| RSS growth, 8 readers for {args.duration:g} s | {growth(p["rss"]):+.1%} ({p["rss"][0] / 2**20:.0f} → {p["rss"][1] / 2**20:.0f} MiB, {p["rss"][2]:,} reads) | {growth(i["rss"]):+.1%} ({i["rss"][0] / 2**20:.0f} → {i["rss"][1] / 2**20:.0f} MiB, {i["rss"][2]:,} reads) | | < 10% over 5 min ({ok(growth(p["rss"]) < 0.10)}{"" if args.duration >= 300 else ", shorter run"}) |
 
-The 1,000-comment thread answer is {p['bytes1k'] / 1024:.0f} KiB from porch and {i['bytes1k'] / 1024:.0f} KiB from Isso.
+The 1,000-comment thread answer is {p["bytes1k"] / 1024:.0f} KiB from porch and {i["bytes1k"] / 1024:.0f} KiB from Isso.
 Times are wall-clock at the client, including its own HTTP work (`Lean`: http.client, one keep-alive
 connection per thread, the same for both). Creates ({args.creates:,} at concurrency 1, {args.creates * 2:,} at 8) and the
 500 counts calls alternate between the servers in {ROUNDS} rounds; the other workloads run one server at a time.

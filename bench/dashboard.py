@@ -80,8 +80,16 @@ class PorchAdmin:
     """bench/comments.py's `Porch` (site added by the CLI, `porch serve`), plus a moderator."""
 
     def __init__(self, tmp: Path, smtp_port: int | None = None):
-        mail = {"PORCH_SMTP_HOST": "127.0.0.1", "PORCH_SMTP_PORT": str(smtp_port), "PORCH_SMTP_STARTTLS": "false",
-                "PORCH_MAIL_FROM": "comments@bench.example"} if smtp_port else {}
+        mail = (
+            {
+                "PORCH_SMTP_HOST": "127.0.0.1",
+                "PORCH_SMTP_PORT": str(smtp_port),
+                "PORCH_SMTP_STARTTLS": "false",
+                "PORCH_MAIL_FROM": "comments@bench.example",
+            }
+            if smtp_port
+            else {}
+        )
         tmp.mkdir(parents=True, exist_ok=True)
         os.environ.update(mail)
         try:
@@ -131,17 +139,53 @@ class PorchAdmin:
                 guid, score = str(uuid.uuid4()), round(rng.uniform(0.05, 0.45), 3)
                 email = f"reader{i % 700}@example.net"
                 ip = f"198.51.100.{i % 250}"
-                rows.append((self.site.id, f"/post/{i % 50}", f"Post {i % 50}", {
-                    "parent_id": None, "root_id": None, "depth": 0, "status": "pending", "created_at": moment,
-                    "author": f"Reader {i % 700}", "email": email, "email_hash": hashlib.md5(email.encode()).hexdigest(),
-                    "website": None, "text": words, "html": render(words), "ip": ip, "user_agent": "Mozilla/5.0",
-                    "guid": guid, "verdict": "ham", "score": score, "expires_at": None,
-                }))
-                checks.append({"guid": guid, "site_id": self.site.id, "created_at": moment, "source": "api",
-                               "verdict": "ham", "score": score, "ip": ip, "network_hash": None, "submission": None,
-                               "reasons": [f"content model: {score:.0%} spam", "posted 40 s after page load",
-                                           "held: the site holds every comment for moderation"]})
-            ids += store.insert_many(rows, also=lambda conn, checks=checks: conn.execute(insert(t.checks), checks))
+                rows.append(
+                    (
+                        self.site.id,
+                        f"/post/{i % 50}",
+                        f"Post {i % 50}",
+                        {
+                            "parent_id": None,
+                            "root_id": None,
+                            "depth": 0,
+                            "status": "pending",
+                            "created_at": moment,
+                            "author": f"Reader {i % 700}",
+                            "email": email,
+                            "email_hash": hashlib.md5(email.encode()).hexdigest(),
+                            "website": None,
+                            "text": words,
+                            "html": render(words),
+                            "ip": ip,
+                            "user_agent": "Mozilla/5.0",
+                            "guid": guid,
+                            "verdict": "ham",
+                            "score": score,
+                            "expires_at": None,
+                        },
+                    )
+                )
+                checks.append(
+                    {
+                        "guid": guid,
+                        "site_id": self.site.id,
+                        "created_at": moment,
+                        "source": "api",
+                        "verdict": "ham",
+                        "score": score,
+                        "ip": ip,
+                        "network_hash": None,
+                        "submission": None,
+                        "reasons": [
+                            f"content model: {score:.0%} spam",
+                            "posted 40 s after page load",
+                            "held: the site holds every comment for moderation",
+                        ],
+                    }
+                )
+            ids += store.insert_many(
+                rows, also=lambda conn, checks=checks: conn.execute(insert(t.checks), checks)
+            )
         return ids
 
     def queue(self, c: httpx.Client) -> tuple[int, int]:
@@ -155,8 +199,11 @@ class PorchAdmin:
         return r.text
 
     def act(self, c: httpx.Client, comment_id: int, action: str, site: str | None = None) -> dict:
-        r = c.post(f"/admin/{site or self.site.public_id}/comments/{comment_id}", files={"action": (None, action)},
-                   headers={"Accept": "application/json", "X-CSRF-Token": self.csrf})
+        r = c.post(
+            f"/admin/{site or self.site.public_id}/comments/{comment_id}",
+            files={"action": (None, action)},
+            headers={"Accept": "application/json", "X-CSRF-Token": self.csrf},
+        )
         assert r.status_code == 200, r.text[:500]
         return r.json()["results"][0]
 
@@ -176,7 +223,10 @@ class IssoAdmin(Isso):
     def client(self) -> httpx.Client:
         c = httpx.Client(base_url=self.base, timeout=300, follow_redirects=False)
         r = c.post("/login/", data={"password": self.password})
-        assert r.status_code in (301, 302, 303) and "admin-session" in c.cookies, (r.status_code, r.text[:300])
+        assert r.status_code in (301, 302, 303) and "admin-session" in c.cookies, (
+            r.status_code,
+            r.text[:300],
+        )
         return c
 
     def populate(self, n: int, seed: int, direct: bool) -> None:
@@ -191,8 +241,11 @@ class IssoAdmin(Isso):
             if not hasattr(local, "c"):
                 local.c = httpx.Client(base_url=self.base, timeout=60)
             uri, words = item
-            r = local.c.post("/new", params={"uri": uri}, json={"text": words, "author": "Reader",
-                                                                "email": "reader@example.net", "title": "Bench"})
+            r = local.c.post(
+                "/new",
+                params={"uri": uri},
+                json={"text": words, "author": "Reader", "email": "reader@example.net", "title": "Bench"},
+            )
             local.c.cookies.clear()  # one edit cookie per comment (thousands overflow Isso's header line)
             assert r.status_code == 202, (r.status_code, r.text[:300])  # 202: accepted, held for moderation
 
@@ -203,8 +256,14 @@ class IssoAdmin(Isso):
         """Rows as Isso's POST /new writes them (mode 2: held), straight into its SQLite file."""
         with httpx.Client(base_url=self.base, timeout=60) as c:  # one comment per page makes the threads
             for i in range(50):
-                assert c.post("/new", params={"uri": f"/post/{i}"},
-                              json={"text": "First.", "author": "Reader", "title": "Bench"}).status_code == 202
+                assert (
+                    c.post(
+                        "/new",
+                        params={"uri": f"/post/{i}"},
+                        json={"text": "First.", "author": "Reader", "title": "Bench"},
+                    ).status_code
+                    == 202
+                )
         db = sqlite3.connect(self.db)
         tids = dict(db.execute("SELECT uri, id FROM threads"))
         now = time.time()
@@ -212,7 +271,8 @@ class IssoAdmin(Isso):
             "INSERT INTO comments (tid, parent, created, modified, mode, remote_addr, text, author, email, website,"
             " likes, dislikes, voters, notification) VALUES (?, NULL, ?, NULL, 2, '127.0.0.0', ?, 'Reader',"
             " 'reader@example.net', NULL, 0, 0, ?, 0)",
-            [(tids[uri], now - len(texts) + i, words, bytes(256)) for i, (uri, words) in enumerate(texts)])
+            [(tids[uri], now - len(texts) + i, words, bytes(256)) for i, (uri, words) in enumerate(texts)],
+        )
         db.commit()
         db.close()
 
@@ -249,8 +309,9 @@ def mail_throughput(porch: PorchAdmin, inbox: Inbox, n: int, approvals: int) -> 
     from porch.store.comments import CommentStore
 
     site, _key = porch.store.add_site("https://mail.bench.example", "Mail bench")
-    CommentStore(porch.store.engine).save_site_settings(site.id, {
-        **site.settings, "comments": {"moderation": "all", "notify_moderators": "immediate"}})
+    CommentStore(porch.store.engine).save_site_settings(
+        site.id, {**site.settings, "comments": {"moderation": "all", "notify_moderators": "immediate"}}
+    )
     member = porch.accounts.create("member@bench.example", PASSWORD)
     porch.accounts.grant(member.id, site.id, "moderator")
     rng = random.Random(7)
@@ -262,8 +323,10 @@ def mail_throughput(porch: PorchAdmin, inbox: Inbox, n: int, approvals: int) -> 
     def one(i):
         if not hasattr(local, "c"):
             local.c = httpx.Client(base_url=porch.base, timeout=60)
-        r = local.c.post("/api/v1/comments", json={"site": site.public_id, "uri": f"/news/{i % 20}",
-                                                   "author": "Reader", "text": text(rng)})
+        r = local.c.post(
+            "/api/v1/comments",
+            json={"site": site.public_id, "uri": f"/news/{i % 20}", "author": "Reader", "text": text(rng)},
+        )
         local.c.cookies.clear()
         assert r.status_code == 201, r.text[:300]
         if r.json()["status"] == "pending":
@@ -288,8 +351,14 @@ def mail_throughput(porch: PorchAdmin, inbox: Inbox, n: int, approvals: int) -> 
             t0 = time.perf_counter()
             porch.act(c, cid, "approve", site.public_id)
             times.append(time.perf_counter() - t0)
-    return {"posted": n, "held": len(held_ids), "post_s": posted, "received": len(got),
-            "seconds": (got[-1] - opened) if got else float("nan"), "approve": times}
+    return {
+        "posted": n,
+        "held": len(held_ids),
+        "post_s": posted,
+        "received": len(got),
+        "seconds": (got[-1] - opened) if got else float("nan"),
+        "approve": times,
+    }
 
 
 # -- store reads behind the pages (same database, this process) -------------------------------
@@ -304,7 +373,9 @@ def store_reads(porch: PorchAdmin, repeat: int) -> dict[str, list[float]]:
         "counts per queue": timed(repeat, lambda: dash.counts([site.id])),
         f"search “{WORD}”": timed(repeat, lambda: dash.search(site.id, "text", WORD)),
         "search, no match": timed(max(3, repeat // 4), lambda: dash.search(site.id, "text", NOWHERE)),
-        "report card (30 days)": timed(max(3, repeat // 4), lambda: report_card(porch.store.engine, site.id, today)),
+        "report card (30 days)": timed(
+            max(3, repeat // 4), lambda: report_card(porch.store.engine, site.id, today)
+        ),
     }
 
 
@@ -367,14 +438,14 @@ def main() -> None:
             page += 1
         keys = keys[: args.actions]
         newest = sorted(ids, reverse=True)
-        approve_ids, spam_ids = newest[: args.actions], newest[args.actions: 2 * args.actions]
+        approve_ids, spam_ids = newest[: args.actions], newest[args.actions : 2 * args.actions]
         p["approve"], i["approve"], learned = [], [], set()
         for start in range(0, args.actions, 10):
-            for cid in approve_ids[start: start + 10]:
+            for cid in approve_ids[start : start + 10]:
                 t0 = time.perf_counter()
                 learned.add(porch.act(pc, cid, "approve")["learned"])
                 p["approve"].append(time.perf_counter() - t0)
-            for cid, key in keys[start: start + 10]:
+            for cid, key in keys[start : start + 10]:
                 t0 = time.perf_counter()
                 isso.activate(ic, cid, key)
                 i["approve"].append(time.perf_counter() - t0)
@@ -403,7 +474,10 @@ def main() -> None:
         for server in (porch, isso):
             server.proc.terminate()
             server.proc.wait(timeout=30)
-        print(f"[porch] mail: {args.mails} held comments posted while the SMTP server holds its answers", flush=True)
+        print(
+            f"[porch] mail: {args.mails} held comments posted while the SMTP server holds its answers",
+            flush=True,
+        )
         mailer = PorchAdmin(tmp / "mail", smtp.port)
         p["mail"] = mail_throughput(mailer, inbox, args.mails, args.actions)
     finally:
@@ -413,7 +487,9 @@ def main() -> None:
                 server.proc.wait(timeout=30)
         smtp.stop()
 
-    isso_version = subprocess.run([str(VENV / "bin" / "isso"), "--version"], capture_output=True, text=True).stdout.strip()
+    isso_version = subprocess.run(
+        [str(VENV / "bin" / "isso"), "--version"], capture_output=True, text=True
+    ).stdout.strip()
     rate = lambda times: len(times) / sum(times)  # noqa: E731 - one at a time: actions per second
     m = p["mail"]
     q50 = lambda k: pct(p[k], 50)  # noqa: E731
@@ -422,39 +498,39 @@ def main() -> None:
 ## Moderation dashboard vs Isso's admin page (bench/dashboard.py)
 
 {datetime.now(timezone.utc):%Y-%m-%d %H:%M} UTC · {machine()} · SQLite for both, one process each:
-`porch serve --workers 1` vs {isso_version or 'Isso'} (PyPI, its built-in server, `[moderation]` and
+`porch serve --workers 1` vs {isso_version or "Isso"} (PyPI, its built-in server, `[moderation]` and
 `[admin]` on, `[guard]` off) · the client on the same machine, one request at a time.
 Command: `{command}`.
 
 {args.held:,} held comments in each queue, over 50 pages: porch's written through
-`CommentStore.insert_many` with a check-log row each ({p['populate']:.1f} s), Isso's by {i['how']}
-({i['populate']:.1f} s).
+`CommentStore.insert_many` with a check-log row each ({p["populate"]:.1f} s), Isso's by {i["how"]}
+({i["populate"]:.1f} s).
 
 | workload | porch | Isso | ratio (Isso ÷ porch) |
 |---|---|---|---|
-| pending queue, first page, p50 | {ms(q50('queue'))} | {ms(pct(i['queue'], 50))} | {pct(i['queue'], 50) / q50('queue'):.1f}× |
-| pending queue, first page, p99 ({len(p['queue'])} fetches each) | {ms(pct(p['queue'], 99))} | {ms(pct(i['queue'], 99))} | {pct(i['queue'], 99) / pct(p['queue'], 99):.1f}× |
-| comments on that page · page size | {p['shown']} · {p['bytes'] / 1024:.0f} KiB | {i['shown']} · {i['bytes'] / 1024:.0f} KiB | |
-| per comment shown, p50 | {ms(q50('queue') / max(1, p['shown']))} | {ms(pct(i['queue'], 50) / max(1, i['shown']))} | {(pct(i['queue'], 50) / max(1, i['shown'])) / (q50('queue') / max(1, p['shown'])):.1f}× |
-| approve a held comment (no lesson), p50 | {ms(q50('approve'))} | {ms(pct(i['approve'], 50))} | {pct(i['approve'], 50) / q50('approve'):.1f}× |
-| approvals per second, one at a time ({len(p['approve'])} each) | {rate(p['approve']):,.0f} | {rate(i['approve']):,.0f} | {rate(p['approve']) / rate(i['approve']):.1f}× (porch ÷ Isso) |
-| mark spam (a lesson for the engine), p50 · per second | {ms(q50('spam'))} · {rate(p['spam']):,.0f} ({p['lessons']} of {len(p['spam'])} taught) | — | |
-| search in the held comments, “{WORD}” ({p['search_total']:,} match; first page of {p['search_shown']}), p50 | {ms(q50('search'))} | — (Isso finds by page URL only) | |
-| search that matches nothing (walks all {args.held:,}), p50 | {ms(q50('search_none'))} | — | |
-| report card, p50 | {ms(q50('report'))} | — | |
-| log in through the form (one argon2id verification), p50 | {ms(q50('login'))} | (a password compared in plain text) | |
-| approve, on a porch with mail on (second server, below), p50 | {ms(pct(m['approve'], 50))} ({len(m['approve'])} approvals) | — | |
-| moderator notices, queued and sent to a local SMTP server | {m['received'] / m['seconds']:,.0f} mails/s ({m['received']:,} of {m['held']:,} in {m['seconds']:.1f} s) | — | |
+| pending queue, first page, p50 | {ms(q50("queue"))} | {ms(pct(i["queue"], 50))} | {pct(i["queue"], 50) / q50("queue"):.1f}× |
+| pending queue, first page, p99 ({len(p["queue"])} fetches each) | {ms(pct(p["queue"], 99))} | {ms(pct(i["queue"], 99))} | {pct(i["queue"], 99) / pct(p["queue"], 99):.1f}× |
+| comments on that page · page size | {p["shown"]} · {p["bytes"] / 1024:.0f} KiB | {i["shown"]} · {i["bytes"] / 1024:.0f} KiB | |
+| per comment shown, p50 | {ms(q50("queue") / max(1, p["shown"]))} | {ms(pct(i["queue"], 50) / max(1, i["shown"]))} | {(pct(i["queue"], 50) / max(1, i["shown"])) / (q50("queue") / max(1, p["shown"])):.1f}× |
+| approve a held comment (no lesson), p50 | {ms(q50("approve"))} | {ms(pct(i["approve"], 50))} | {pct(i["approve"], 50) / q50("approve"):.1f}× |
+| approvals per second, one at a time ({len(p["approve"])} each) | {rate(p["approve"]):,.0f} | {rate(i["approve"]):,.0f} | {rate(p["approve"]) / rate(i["approve"]):.1f}× (porch ÷ Isso) |
+| mark spam (a lesson for the engine), p50 · per second | {ms(q50("spam"))} · {rate(p["spam"]):,.0f} ({p["lessons"]} of {len(p["spam"])} taught) | — | |
+| search in the held comments, “{WORD}” ({p["search_total"]:,} match; first page of {p["search_shown"]}), p50 | {ms(q50("search"))} | — (Isso finds by page URL only) | |
+| search that matches nothing (walks all {args.held:,}), p50 | {ms(q50("search_none"))} | — | |
+| report card, p50 | {ms(q50("report"))} | — | |
+| log in through the form (one argon2id verification), p50 | {ms(q50("login"))} | (a password compared in plain text) | |
+| approve, on a porch with mail on (second server, below), p50 | {ms(pct(m["approve"], 50))} ({len(m["approve"])} approvals) | — | |
+| moderator notices, queued and sent to a local SMTP server | {m["received"] / m["seconds"]:,.0f} mails/s ({m["received"]:,} of {m["held"]:,} in {m["seconds"]:.1f} s) | — | |
 
 What the pages hold: porch's queue page is 50 comments with each one's e-mail, IP, page and the
 engine's reasons (read from the check log); Isso's admin page is 100 comments per page. After the
-{len(i['approve'])} approvals Isso's page showed {i['after']} held comments (p50 {ms(pct(i['queue_after'], 50))}).
+{len(i["approve"])} approvals Isso's page showed {i["after"]} held comments (p50 {ms(pct(i["queue_after"], 50))}).
 porch's approvals answer admin.js's JSON fetch (CSRF header, the action logged for undo); Isso's
 answer its admin.js call (a signed key in the URL, no session check).
 Workloads 1–3 run on a porch without mail settings (porch's default: no SMTP host, no sender task);
 the mail figures come from a second `porch serve` with `PORCH_SMTP_*` pointing at aiosmtpd.
-Mail: {m['posted']:,} comments posted through the widget API at concurrency 8 ({m['posted'] / m['post_s']:,.0f}/s,
-{m['held']:,} held) to a `moderation = all` site with one member, while aiosmtpd (in the benchmark
+Mail: {m["posted"]:,} comments posted through the widget API at concurrency 8 ({m["posted"] / m["post_s"]:,.0f}/s,
+{m["held"]:,} held) to a `moderation = all` site with one member, while aiosmtpd (in the benchmark
 process) held its first DATA answer; the time runs from its first answer to the last notice received,
 so it covers queueing (render + insert) and sending (one SMTP connection per batch of 20).
 

@@ -42,6 +42,7 @@ import psutil
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 from report import DOC, machine, pct, write_section  # noqa: E402
+
 COMMENTS = [
     "Great article, thanks for writing it! The part about soil pH finally made sense to me.",
     "I tried this recipe last night and it came out a bit dry. Would less flour help?",
@@ -61,14 +62,17 @@ def free_port() -> int:
 
 
 def porch(*args: str, env: dict) -> str:
-    return subprocess.run([sys.executable, "-m", "porch.cli", *args], env=env, check=True, capture_output=True,
-                          text=True).stdout
+    return subprocess.run(
+        [sys.executable, "-m", "porch.cli", *args], env=env, check=True, capture_output=True, text=True
+    ).stdout
 
 
 def start(port: int, workers: int, env: dict, log: Path) -> subprocess.Popen:
     proc = subprocess.Popen(
         [sys.executable, "-m", "porch.cli", "serve", "--port", str(port), "--workers", str(workers)],
-        env=env, stdout=open(log, "wb"), stderr=subprocess.STDOUT,
+        env=env,
+        stdout=open(log, "wb"),
+        stderr=subprocess.STDOUT,
     )
     deadline = time.monotonic() + 120
     while time.monotonic() < deadline:
@@ -92,12 +96,19 @@ def ensure_wrk() -> str:
 
 
 def body(key: str, i: int) -> str:
-    return urlencode({
-        "api_key": key, "blog": "https://bench.example", "user_ip": f"198.51.{i % 250}.{(i * 7) % 250}",
-        "user_agent": "Mozilla/5.0", "comment_type": "comment", "comment_author": f"Reader {i}",
-        "comment_author_email": f"reader{i}@example.com", "permalink": f"https://bench.example/post/{i % 20}",
-        "comment_content": COMMENTS[i % len(COMMENTS)],
-    })
+    return urlencode(
+        {
+            "api_key": key,
+            "blog": "https://bench.example",
+            "user_ip": f"198.51.{i % 250}.{(i * 7) % 250}",
+            "user_agent": "Mozilla/5.0",
+            "comment_type": "comment",
+            "comment_author": f"Reader {i}",
+            "comment_author_email": f"reader{i}@example.com",
+            "permalink": f"https://bench.example/post/{i % 20}",
+            "comment_content": COMMENTS[i % len(COMMENTS)],
+        }
+    )
 
 
 def cpu_seconds(proc: subprocess.Popen) -> float:
@@ -106,8 +117,14 @@ def cpu_seconds(proc: subprocess.Popen) -> float:
     return sum(sum(p.cpu_times()[:2]) for p in [parent, *parent.children(recursive=True)])
 
 
-def wrk(wrk_bin: str, url: str, seconds: int, connections: int, script: Path | None,
-        server: subprocess.Popen | None = None) -> dict:
+def wrk(
+    wrk_bin: str,
+    url: str,
+    seconds: int,
+    connections: int,
+    script: Path | None,
+    server: subprocess.Popen | None = None,
+) -> dict:
     cmd = [wrk_bin, "-t", "1", "-c", str(connections), "-d", f"{seconds}s", "--latency"]
     if script:
         cmd += ["-s", str(script)]
@@ -117,8 +134,12 @@ def wrk(wrk_bin: str, url: str, seconds: int, connections: int, script: Path | N
     rps = float(re.search(r"Requests/sec:\s+([\d.]+)", out).group(1))
     total = int(re.search(r"(\d+) requests in", out).group(1))
     errors = re.search(r"Non-2xx or 3xx responses: (\d+)", out)
-    return {"rps": rps, "non2xx": int(errors.group(1)) if errors else 0, "raw": out,
-            "cpu_per_request": cpu / max(total, 1)}
+    return {
+        "rps": rps,
+        "non2xx": int(errors.group(1)) if errors else 0,
+        "raw": out,
+        "cpu_per_request": cpu / max(total, 1),
+    }
 
 
 def engine_alone(batch: int = 16, n: int = 4000) -> float:
@@ -138,7 +159,7 @@ def engine_alone(batch: int = 16, n: int = 4000) -> float:
     for _ in range(3):
         t0 = time.process_time()
         for k in range(0, n, batch):
-            engine.check_many(subs[k:k + batch])
+            engine.check_many(subs[k : k + batch])
         best = min(best, (time.process_time() - t0) / n)
     return best
 
@@ -156,8 +177,8 @@ def wrk_script(key: str, path: Path) -> Path:
         'wrk.method = "POST"\nwrk.headers["Content-Type"] = "application/x-www-form-urlencoded"\n'
         "request = function()\n  i = i % #bodies + 1\n  local t = {}\n"
         "  for k = 1, math.random(8, 30) do t[k] = words[math.random(#words)] end\n"
-        "  local text = table.concat(t, \"+\")\n"
-        "  return wrk.format(nil, nil, nil, (bodies[i]:gsub(\"comment_content=[^&]*\", \"comment_content=\" .. text)))\nend\n"
+        '  local text = table.concat(t, "+")\n'
+        '  return wrk.format(nil, nil, nil, (bodies[i]:gsub("comment_content=[^&]*", "comment_content=" .. text)))\nend\n'
     )
     return path
 
@@ -188,9 +209,13 @@ async def paced(port: int, key: str, rate: int, seconds: float, connections: int
         text = " ".join(rng.choice(WORDS) for _ in range(rng.randint(8, 30)))
         b = body(key, i).replace("comment_content=", "x=") + "&" + urlencode({"comment_content": text})
         b = b.encode()
-        payloads.append(b"POST /1.1/comment-check HTTP/1.1\r\nHost: 127.0.0.1\r\n"
-                        b"Content-Type: application/x-www-form-urlencoded\r\nContent-Length: "
-                        + str(len(b)).encode() + b"\r\n\r\n" + b)
+        payloads.append(
+            b"POST /1.1/comment-check HTTP/1.1\r\nHost: 127.0.0.1\r\n"
+            b"Content-Type: application/x-www-form-urlencoded\r\nContent-Length: "
+            + str(len(b)).encode()
+            + b"\r\n\r\n"
+            + b
+        )
     workers = [asyncio.create_task(worker()) for _ in range(connections)]
     start = time.perf_counter() + 0.2
     total = int(rate * seconds)
@@ -215,16 +240,25 @@ def feedback_latency(a: str, b: str, keys: list[str]) -> list[float]:
             # a comment the shipped model takes for ham: feedback that the model already agrees
             # with (p >= 0.99) changes nothing, by design, and would never show an effect
             text = f"Trial {t}: our family bakery now delivers fresh sourdough and rolls across the city, batch {t * 31}"
-            check = lambda: cb.post(b + "/api/v1/check", headers={"Authorization": f"Bearer {key}"},
-                                    json={"comment_content": text, "is_test": True}).json()["model_score"]
+            check = lambda: cb.post(
+                b + "/api/v1/check",
+                headers={"Authorization": f"Bearer {key}"},
+                json={"comment_content": text, "is_test": True},
+            ).json()["model_score"]
             before = check()
             sent = time.perf_counter()
-            answer = ca.post(a + "/api/v1/feedback", headers={"Authorization": f"Bearer {key}"},
-                             json={"label": "spam", "comment_content": text})
+            answer = ca.post(
+                a + "/api/v1/feedback",
+                headers={"Authorization": f"Bearer {key}"},
+                json={"label": "spam", "comment_content": text},
+            )
             while check() == before:
                 if time.perf_counter() - sent > 10:
-                    print(f"feedback had no effect on the other server: {answer.status_code} {answer.text} "
-                          f"(score {before})", file=sys.stderr)
+                    print(
+                        f"feedback had no effect on the other server: {answer.status_code} {answer.text} "
+                        f"(score {before})",
+                        file=sys.stderr,
+                    )
                     break
                 time.sleep(0.005)
             out.append(time.perf_counter() - sent)
@@ -250,9 +284,12 @@ def main() -> None:
         wrk(wrk_bin, base + "/1.1/comment-check", 3, args.connections, script)  # warm up
         runs = {"trivial": [], "check": []}
         for _ in range(2):
-            runs["trivial"].append(wrk(wrk_bin, base + "/health", args.seconds, args.connections, None, server))
-            runs["check"].append(wrk(wrk_bin, base + "/1.1/comment-check", args.seconds, args.connections, script,
-                                     server))
+            runs["trivial"].append(
+                wrk(wrk_bin, base + "/health", args.seconds, args.connections, None, server)
+            )
+            runs["check"].append(
+                wrk(wrk_bin, base + "/1.1/comment-check", args.seconds, args.connections, script, server)
+            )
         trivial = statistics.mean(r["rps"] for r in runs["trivial"])
         check = statistics.mean(r["rps"] for r in runs["check"])
         errors = sum(r["non2xx"] for rs in runs.values() for r in rs)
@@ -260,7 +297,10 @@ def main() -> None:
         lat = asyncio.run(paced(port, key, 500, 10))
         port_b = free_port()  # chosen now: an early pick may since have become a client's ephemeral port
         other = start(port_b, 1, env, tmp / "b.log")
-        keys = [json.loads(porch("site", "add", f"https://fb{t}.example", "--json", env=env))["api_key"] for t in range(10)]
+        keys = [
+            json.loads(porch("site", "add", f"https://fb{t}.example", "--json", env=env))["api_key"]
+            for t in range(10)
+        ]
         fb = feedback_latency(base, f"http://127.0.0.1:{port_b}", keys)
     finally:
         for proc in (server, other):

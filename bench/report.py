@@ -23,7 +23,9 @@ side in one go and quote medians and ratios. Tests never assert times; these scr
 
 def machine() -> str:
     try:
-        cpu = next(line.split(":", 1)[1].strip() for line in open("/proc/cpuinfo") if line.startswith("model name"))
+        cpu = next(
+            line.split(":", 1)[1].strip() for line in open("/proc/cpuinfo") if line.startswith("model name")
+        )
     except (OSError, StopIteration):
         cpu = platform.processor() or "unknown CPU"
     nproc = subprocess.run(["nproc"], capture_output=True, text=True).stdout.strip()

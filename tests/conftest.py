@@ -15,7 +15,9 @@ from pathlib import Path
 NAME = "porch_server_fixtures"
 
 if NAME not in sys.modules:
-    _spec = importlib.util.spec_from_file_location(NAME, Path(__file__).resolve().parent / "server" / "conftest.py")
+    _spec = importlib.util.spec_from_file_location(
+        NAME, Path(__file__).resolve().parent / "server" / "conftest.py"
+    )
     _module = importlib.util.module_from_spec(_spec)
     sys.modules[NAME] = _module
     _spec.loader.exec_module(_module)

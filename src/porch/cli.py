@@ -20,7 +20,9 @@ app = typer.Typer(
     pretty_exceptions_enable=False,
 )
 
-ModelOption = typer.Option(None, "--model", help="Model file to use instead of the one that ships with porch.")
+ModelOption = typer.Option(
+    None, "--model", help="Model file to use instead of the one that ships with porch."
+)
 
 
 def fail(message: str, code: int = 2) -> "typer.Exit":
@@ -44,7 +46,9 @@ def check(
     email: str = typer.Option("", "--email", help="The commenter's e-mail address."),
     url: str = typer.Option("", "--url", help="The commenter's website."),
     ip: str = typer.Option("", "--ip", help="The commenter's IP address."),
-    jsonl: bool = typer.Option(False, "--jsonl", help="Read one JSON object per line on stdin (Akismet field names)."),
+    jsonl: bool = typer.Option(
+        False, "--jsonl", help="Read one JSON object per line on stdin (Akismet field names)."
+    ),
     model: Optional[Path] = ModelOption,
 ) -> None:
     """Check one comment (from flags) or a stream of comments (--jsonl), and print the verdicts."""
@@ -58,8 +62,11 @@ def check(
     if text is None:
         raise fail("give the comment with --text (or stream JSON lines with --jsonl)")
     sub = Submission(
-        comment_content=text, comment_author=author, comment_author_email=email,
-        comment_author_url=url, user_ip=ip,
+        comment_content=text,
+        comment_author=author,
+        comment_author_email=email,
+        comment_author_url=url,
+        user_ip=ip,
     )
     sys.stdout.buffer.write(dumps(engine.check(sub).to_dict(), indent=True))
 

@@ -21,7 +21,12 @@ from pathlib import Path
 from typing import Any, Literal
 
 from pydantic import Field, field_validator
-from pydantic_settings import BaseSettings, PydanticBaseSettingsSource, SettingsConfigDict, TomlConfigSettingsSource
+from pydantic_settings import (
+    BaseSettings,
+    PydanticBaseSettingsSource,
+    SettingsConfigDict,
+    TomlConfigSettingsSource,
+)
 
 SECRET_FILE = "secret.key"
 DATABASE_FILE = "porch.db"
@@ -122,8 +127,13 @@ class Settings(BaseSettings):
         return normalise_database_url(url) if url else url
 
     @field_validator(
-        "raw_retention_days", "ip_retention_days", "campaign_window_days", "comment_ip_retention_days",
-        "discard_retention_days", "mail_retention_days", "deleted_retention_days",
+        "raw_retention_days",
+        "ip_retention_days",
+        "campaign_window_days",
+        "comment_ip_retention_days",
+        "discard_retention_days",
+        "mail_retention_days",
+        "deleted_retention_days",
     )
     @classmethod
     def _positive(cls, value: float) -> float:

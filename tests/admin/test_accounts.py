@@ -15,10 +15,19 @@ HAM = "Thanks for the thoughtful write-up, I learned a lot from the section on s
 
 
 def porch(server, *args, stdin: str | None = None) -> subprocess.CompletedProcess:
-    env = {**os.environ, "PORCH_SECRET_KEY": sys.modules["porch_server_fixtures"].SECRET,
-           "PORCH_DATA_DIR": str(server.data_dir)}
-    return subprocess.run([sys.executable, "-m", "porch.cli", *args, "--database-url", server.database_url],
-                          input=stdin, capture_output=True, text=True, env=env, timeout=120)
+    env = {
+        **os.environ,
+        "PORCH_SECRET_KEY": sys.modules["porch_server_fixtures"].SECRET,
+        "PORCH_DATA_DIR": str(server.data_dir),
+    }
+    return subprocess.run(
+        [sys.executable, "-m", "porch.cli", *args, "--database-url", server.database_url],
+        input=stdin,
+        capture_output=True,
+        text=True,
+        env=env,
+        timeout=120,
+    )
 
 
 def test_passwords_are_argon2id_and_never_stored_in_clear(store, accounts):
@@ -28,8 +37,11 @@ def test_passwords_are_argon2id_and_never_stored_in_clear(store, accounts):
 
     accounts.create("Hash.Check@Example.org", "a long enough password")
     with store.engine.connect() as conn:
-        stored = conn.execute(select(t.accounts.c.email, t.accounts.c.password_hash)
-                              .where(t.accounts.c.email == "hash.check@example.org")).one()
+        stored = conn.execute(
+            select(t.accounts.c.email, t.accounts.c.password_hash).where(
+                t.accounts.c.email == "hash.check@example.org"
+            )
+        ).one()
     assert stored.password_hash.startswith("$argon2id$")
     assert "a long enough password" not in stored.password_hash
     assert accounts.verify("hash.check@example.org", "a long enough password") is not None
@@ -45,20 +57,32 @@ def test_passwords_are_argon2id_and_never_stored_in_clear(store, accounts):
 
 def test_admin_cli_creates_grants_lists_and_revokes(server, make_site, accounts):
     site, _ = make_site()
-    r = porch(server, "admin", "create", "Owner.CLI@example.org", "--password-stdin", "--site", site.public_id,
-              stdin="cli password 123\n")
+    r = porch(
+        server,
+        "admin",
+        "create",
+        "Owner.CLI@example.org",
+        "--password-stdin",
+        "--site",
+        site.public_id,
+        stdin="cli password 123\n",
+    )
     assert r.returncode == 0, r.stderr
     assert "owner of " + site.public_id in r.stdout
     owner = accounts.by_email("owner.cli@example.org")
     assert owner is not None and owner.role(site.id) == "owner"
     assert "cli password" not in r.stdout + r.stderr
 
-    r = porch(server, "admin", "create", "owner.cli@example.org", "--password-stdin", stdin="cli password 123\n")
+    r = porch(
+        server, "admin", "create", "owner.cli@example.org", "--password-stdin", stdin="cli password 123\n"
+    )
     assert r.returncode == 2 and "exists already" in r.stderr and "Traceback" not in r.stderr
     r = porch(server, "admin", "create", "weak@example.org", "--password-stdin", stdin="123\n")
     assert r.returncode == 2 and "at least 10 characters" in r.stderr
 
-    r = porch(server, "admin", "create", "mod.cli@example.org", "--password-stdin", stdin="mod password 123\n")
+    r = porch(
+        server, "admin", "create", "mod.cli@example.org", "--password-stdin", stdin="mod password 123\n"
+    )
     assert r.returncode == 0, r.stderr
     assert porch(server, "admin", "grant", "mod.cli@example.org", site.public_id).returncode == 0
     assert accounts.by_email("mod.cli@example.org").role(site.id) == "moderator"
@@ -127,8 +151,12 @@ def test_moderator_api_takes_a_session_with_csrf(server, make_site, moderator, p
     assert queue.status_code == 200 and [c["id"] for c in queue.json()["comments"]] == [held["id"]]
     # Without the CSRF header the session does not count: nothing changes.
     assert mod.client.post(f"/api/v1/comments/{held['id']}/approve").status_code == 403
-    assert mod.client.post(f"/api/v1/comments/{held['id']}/approve",
-                           headers={"X-CSRF-Token": "0" * 40}).status_code == 403
+    assert (
+        mod.client.post(
+            f"/api/v1/comments/{held['id']}/approve", headers={"X-CSRF-Token": "0" * 40}
+        ).status_code
+        == 403
+    )
     assert mod.client.get(f"/api/v1/comments/{held['id']}").json()["status"] == "pending"
     r = mod.post(f"/api/v1/comments/{held['id']}/approve")
     assert r.status_code == 200 and r.json()["status"] == "approved"
@@ -146,5 +174,7 @@ def test_no_session_no_moderation(server, make_site, post_comment):
     with server.client() as c:
         c.cookies.set("porch_session", "made-up")
         assert c.get("/api/v1/moderation", params={"site": site.public_id}).status_code == 401
-        assert c.post(f"/api/v1/comments/{held['id']}/approve", headers={"X-CSRF-Token": "x"}).status_code == 403
+        assert (
+            c.post(f"/api/v1/comments/{held['id']}/approve", headers={"X-CSRF-Token": "x"}).status_code == 403
+        )
         assert c.delete(f"/api/v1/comments/{held['id']}").status_code == 403

@@ -14,16 +14,19 @@ from sqlalchemy import select
 from porch.store import schema as t
 
 
-
 @pytest.fixture(scope="module")
 def second_server(backend, server, store):
     """Another worker on the same database (with the server's secret: the fixtures module may have
     been loaded twice, by two conftests, each with its own random secret)."""
     fixtures = sys.modules["porch_server_fixtures"]
-    s = fixtures.start_server(server.database_url, backend.tmp / "second-moderation",
-                              env={"PORCH_SECRET_KEY": store._secret.decode()})
+    s = fixtures.start_server(
+        server.database_url,
+        backend.tmp / "second-moderation",
+        env={"PORCH_SECRET_KEY": store._secret.decode()},
+    )
     yield s
     s.stop()
+
 
 HAM = "Thanks for the thoughtful write-up, I learned a lot from the section on soil."
 JSON = {"Accept": "application/json"}
@@ -60,11 +63,21 @@ def counts_today(store, site):
 
 def probe(c, key, site, email):
     """Check the comment's text again as a test recheck: nothing is counted, learned or logged as a copy."""
-    r = c.post("/api/v1/check", headers={"Authorization": f"Bearer {key}"}, json={
-        "comment_content": HAM, "comment_author": "Ann", "comment_author_email": email, "user_ip": "127.0.0.1",
-        "blog": site.url, "permalink": site.url + "/post/1", "comment_type": "comment",
-        "recheck_reason": "probe", "is_test": True,
-    })
+    r = c.post(
+        "/api/v1/check",
+        headers={"Authorization": f"Bearer {key}"},
+        json={
+            "comment_content": HAM,
+            "comment_author": "Ann",
+            "comment_author_email": email,
+            "user_ip": "127.0.0.1",
+            "blog": site.url,
+            "permalink": site.url + "/post/1",
+            "comment_type": "comment",
+            "recheck_reason": "probe",
+            "is_test": True,
+        },
+    )
     assert r.status_code == 200, r.text
     return r.json()
 
@@ -72,7 +85,9 @@ def probe(c, key, site, email):
 def actions_of(store, comment_id):
     a = t.moderation_actions.c
     with store.engine.connect() as conn:
-        return conn.execute(select(t.moderation_actions).where(a.comment_id == comment_id).order_by(a.id)).fetchall()
+        return conn.execute(
+            select(t.moderation_actions).where(a.comment_id == comment_id).order_by(a.id)
+        ).fetchall()
 
 
 def event(store, event_id):
@@ -90,17 +105,26 @@ def test_actions_are_logged_and_teach(server, store, make_site, moderator, post_
     done = act(mod, site, made["id"], "spam")
     assert done["learned"] == "spam"
     approve, spam = actions_of(store, made["id"])
-    assert (approve.action, approve.from_status, approve.to_status, approve.event_id) == ("approve", "pending",
-                                                                                          "approved", None)
-    assert (spam.action, spam.from_status, spam.to_status, spam.account_id) == ("spam", "approved", "spam",
-                                                                               mod.account_id)
+    assert (approve.action, approve.from_status, approve.to_status, approve.event_id) == (
+        "approve",
+        "pending",
+        "approved",
+        None,
+    )
+    assert (spam.action, spam.from_status, spam.to_status, spam.account_id) == (
+        "spam",
+        "approved",
+        "spam",
+        mod.account_id,
+    )
     taught = event(store, spam.event_id)
     assert (taught.label, taught.source, taught.site_id) == ("spam", "moderation", site.id)
     assert counts_today(store, site)["submitted_spam"] == 1
 
 
-def test_undo_restores_the_status_and_takes_the_lesson_back(server, second_server, store, make_site, moderator,
-                                                          post_comment):
+def test_undo_restores_the_status_and_takes_the_lesson_back(
+    server, second_server, store, make_site, moderator, post_comment
+):
     site, key = make_site()
     mod = moderator(site)
     email = "reader@example.org"
@@ -125,7 +149,8 @@ def test_undo_restores_the_status_and_takes_the_lesson_back(server, second_serve
         assert counts_today(store, site) == counts_before
         # the other worker replays the same log and steps back too
         assert sys.modules["porch_server_fixtures"].wait_for(
-            lambda: abs(probe(c2, key, site, email)["model_score"] - before["model_score"]) < 1e-3)
+            lambda: abs(probe(c2, key, site, email)["model_score"] - before["model_score"]) < 1e-3
+        )
 
     spam, undone = actions_of(store, made["id"])
     assert spam.undone_at is not None
@@ -157,8 +182,11 @@ def test_bulk_goes_on_past_a_bad_id(server, store, make_site, moderator, post_co
     mod = moderator(site)
     ids = [post_comment(site, HAM + f" ({n})")["id"] for n in range(3)]
     foreign = post_comment(other, HAM)["id"]
-    r = mod.post(f"/admin/{site.public_id}/bulk", data={"action": "spam", "ids": [ids[0], foreign, ids[1], ids[2]]},
-                 headers=JSON)
+    r = mod.post(
+        f"/admin/{site.public_id}/bulk",
+        data={"action": "spam", "ids": [ids[0], foreign, ids[1], ids[2]]},
+        headers=JSON,
+    )
     assert r.status_code == 200, r.text
     results = {x["id"]: x for x in r.json()["results"]}
     assert results[foreign]["code"] == 404 and "error" in results[foreign]
@@ -180,7 +208,9 @@ def test_undo_after_a_bulk_action_puts_every_comment_back(server, store, make_si
     assert r.status_code == 200, r.text
     assert "2 comments are back" in r.json()["message"] and "1 had changed since" in r.json()["message"]
     with server.client() as c:
-        assert sorted(i for i, _, _ in public_ids(c, site)) == ids[:3]  # two restored, one published by `other`
+        assert (
+            sorted(i for i, _, _ in public_ids(c, site)) == ids[:3]
+        )  # two restored, one published by `other`
     # the one that changed stays this moderator's last decision: undo goes no further back
     assert undo(mod, site).status_code == 409
 
@@ -213,7 +243,11 @@ def test_delete_keeps_the_comment_for_undo(server, store, make_site, moderator, 
 
         act(mod, site, parent["id"], "delete")
         shown = public_ids(c, site)
-        assert (parent["id"], "", False) in shown and (child["id"], "Bo", True) in shown  # an anonymous placeholder
+        assert (parent["id"], "", False) in shown and (
+            child["id"],
+            "Bo",
+            True,
+        ) in shown  # an anonymous placeholder
         assert undo(mod, site).json()["undone"]["status"] == "approved"
         assert (parent["id"], "Ann", True) in public_ids(c, site)
 
@@ -224,15 +258,26 @@ def test_reply_as_the_site(server, store, make_site, moderator, post_comment):
     made = post_comment(site, HAM)
     with server.client() as c:
         c.get("/api/v1/comments", params={"site": site.public_id, "uri": "/post/1"})  # cached now
-        r = mod.post(f"/admin/{site.public_id}/comments/{made['id']}/reply", headers=JSON,
-                     data={"text": "Thank you! The **soil** chapter took longest."})
+        r = mod.post(
+            f"/admin/{site.public_id}/comments/{made['id']}/reply",
+            headers=JSON,
+            data={"text": "Thank you! The **soil** chapter took longest."},
+        )
         assert r.status_code == 200, r.text
         reply = r.json()["reply"]
-        [node] = c.get("/api/v1/comments", params={"site": site.public_id, "uri": "/post/1"}).json()["comments"]
+        [node] = c.get("/api/v1/comments", params={"site": site.public_id, "uri": "/post/1"}).json()[
+            "comments"
+        ]
         [shown] = node["replies"]
-        assert shown["id"] == reply["id"] and shown["author"] == "test" and "<strong>soil</strong>" in shown["html"]
+        assert (
+            shown["id"] == reply["id"]
+            and shown["author"] == "test"
+            and "<strong>soil</strong>" in shown["html"]
+        )
         assert shown["website"] == site.url
         assert actions_of(store, reply["id"])[0].action == "reply"
         assert undo(mod, site).json()["undone"]["undone"] == "reply"
-        [node] = c.get("/api/v1/comments", params={"site": site.public_id, "uri": "/post/1"}).json()["comments"]
+        [node] = c.get("/api/v1/comments", params={"site": site.public_id, "uri": "/post/1"}).json()[
+            "comments"
+        ]
         assert node["replies"] == []

@@ -25,7 +25,9 @@ def public(server, site):
         return c.get("/api/v1/comments", params={"site": site.public_id, "uri": "/post/1"}).json()["comments"]
 
 
-def test_blocked_words_match_whole_words_whatever_the_case_or_lookalikes(server, store, make_site, post_comment):
+def test_blocked_words_match_whole_words_whatever_the_case_or_lookalikes(
+    server, store, make_site, post_comment
+):
     site, _ = make_site(blocked_words=["Soil", "rich quick"])
     plain = post_comment(site, HAM)
     assert plain["status"] == "spam"
@@ -67,23 +69,31 @@ def test_blocked_beats_allowed(server, make_site, post_comment):
     assert post_comment(site, HAM)["status"] == "spam"
 
 
-@pytest.mark.parametrize("key,value,message", [
-    ("blocked_ips", ["203.0.113.0/33"], "not an IP address"),
-    ("allowed_ips", ["localhost"], "not an IP address"),
-    ("blocked_emails", ["nobody"], "not an e-mail address"),
-    ("allowed_emails", ["a b@example.org"], "not an e-mail address"),
-    ("blocked_words", ["!!!"], "letters or digits"),
-    ("blocked_words", 42, "list of strings"),
-])
+@pytest.mark.parametrize(
+    "key,value,message",
+    [
+        ("blocked_ips", ["203.0.113.0/33"], "not an IP address"),
+        ("allowed_ips", ["localhost"], "not an IP address"),
+        ("blocked_emails", ["nobody"], "not an e-mail address"),
+        ("allowed_emails", ["a b@example.org"], "not an e-mail address"),
+        ("blocked_words", ["!!!"], "letters or digits"),
+        ("blocked_words", 42, "list of strings"),
+    ],
+)
 def test_bad_entries_are_refused_with_a_message(key, value, message):
     with pytest.raises(ValueError, match=message):
         validate_settings({key: value}, CommentSettings())
 
 
 def test_entries_are_cleaned():
-    conf = validate_settings({"blocked_ips": [" 203.0.113.9/24 ", "2001:DB8::1", ""],
-                              "blocked_emails": ["@Spam.Example", "@spam.example"],
-                              "blocked_words": ["  get   rich "]}, CommentSettings())
+    conf = validate_settings(
+        {
+            "blocked_ips": [" 203.0.113.9/24 ", "2001:DB8::1", ""],
+            "blocked_emails": ["@Spam.Example", "@spam.example"],
+            "blocked_words": ["  get   rich "],
+        },
+        CommentSettings(),
+    )
     assert conf.blocked_ips == ["203.0.113.0/24", "2001:db8::1"]
     assert conf.blocked_emails == ["@spam.example"]
     assert conf.blocked_words == ["get rich"]

@@ -15,8 +15,11 @@ HAM = "Thanks for the thoughtful write-up, I learned a lot from the section on s
 
 @pytest.fixture(scope="module")
 def trash_server(backend):
-    s = start_server(backend.database("trash"), backend.tmp / "trash",
-                     env={"PORCH_DELETED_RETENTION_DAYS": str(2 / 86400), "PORCH_RETENTION_INTERVAL_SECONDS": "0.5"})
+    s = start_server(
+        backend.database("trash"),
+        backend.tmp / "trash",
+        env={"PORCH_DELETED_RETENTION_DAYS": str(2 / 86400), "PORCH_RETENTION_INTERVAL_SECONDS": "0.5"},
+    )
     yield s
     s.stop()
 
@@ -29,9 +32,19 @@ def test_moderator_delete_keeps_the_comment_until_its_retention_ends(trash_serve
     comments = CommentStore(store.engine)
     mod = {"Authorization": f"Bearer {key}"}
     with trash_server.client() as c:
+
         def post(text, **kw):
-            return c.post("/api/v1/comments", json={"site": site.public_id, "uri": "/p", "author": "Ann",
-                                                     "email": "ann@example.org", "text": text, **kw}).json()
+            return c.post(
+                "/api/v1/comments",
+                json={
+                    "site": site.public_id,
+                    "uri": "/p",
+                    "author": "Ann",
+                    "email": "ann@example.org",
+                    "text": text,
+                    **kw,
+                },
+            ).json()
 
         leaf, top = post(HAM), post("Great photos of the porch, which wood did you use for the steps?")
         reply = post("I agree, our garden did much better after we changed the soil too.", parent=top["id"])
@@ -48,8 +61,10 @@ def test_moderator_delete_keeps_the_comment_until_its_retention_ends(trash_serve
         # Erased once the (here: two-second) retention is over: the leaf entirely, the parent's
         # text, name and address (it stays a placeholder for its reply).
         assert wait_for(lambda: comments.get(leaf["id"]) is None, timeout=30)
-        kept = wait_for(lambda: (lambda r: r if r is not None and r.text == "" else None)(comments.get(top["id"])),
-                        timeout=30)
+        kept = wait_for(
+            lambda: (lambda r: r if r is not None and r.text == "" else None)(comments.get(top["id"])),
+            timeout=30,
+        )
         assert kept.status == "deleted" and kept.author == "" and kept.email is None
         assert comments.get(reply["id"]).status == "approved"
     store.engine.dispose()
@@ -58,8 +73,11 @@ def test_moderator_delete_keeps_the_comment_until_its_retention_ends(trash_serve
 @pytest.fixture(scope="module")
 def sweeping_server(backend):
     """The server's retention as shipped (30 days), swept every half second."""
-    s = start_server(backend.database("sitekeep"), backend.tmp / "sitekeep",
-                     env={"PORCH_RETENTION_INTERVAL_SECONDS": "0.5"})
+    s = start_server(
+        backend.database("sitekeep"),
+        backend.tmp / "sitekeep",
+        env={"PORCH_RETENTION_INTERVAL_SECONDS": "0.5"},
+    )
     yield s
     s.stop()
 
@@ -69,18 +87,33 @@ def test_a_site_may_keep_less_than_the_server(sweeping_server):
     from porch.store.comments import CommentStore
 
     comments = CommentStore(store.engine)
-    brief, _ = fixtures.comment_site(store, comment_ip_retention_days=2 / 86400, deleted_retention_days=2 / 86400)
+    brief, _ = fixtures.comment_site(
+        store, comment_ip_retention_days=2 / 86400, deleted_retention_days=2 / 86400
+    )
     usual, _ = fixtures.comment_site(store)
     made = {}
     with sweeping_server.client() as c:
         for site in (brief, usual):
-            r = c.post("/api/v1/comments", json={"site": site.public_id, "uri": "/p", "author": "Ann", "text": HAM})
-            gone = c.post("/api/v1/comments", json={"site": site.public_id, "uri": "/q", "author": "Ann",
-                                                     "text": "Great photos of the porch, which wood did you use?"})
+            r = c.post(
+                "/api/v1/comments", json={"site": site.public_id, "uri": "/p", "author": "Ann", "text": HAM}
+            )
+            gone = c.post(
+                "/api/v1/comments",
+                json={
+                    "site": site.public_id,
+                    "uri": "/q",
+                    "author": "Ann",
+                    "text": "Great photos of the porch, which wood did you use?",
+                },
+            )
             made[site.id] = (r.json()["id"], gone.json()["id"])
             key = store.new_key(site.public_id)[1]
-            assert c.delete(f"/api/v1/comments/{made[site.id][1]}",
-                            headers={"Authorization": f"Bearer {key}"}).json()["status"] == "deleted"
+            assert (
+                c.delete(
+                    f"/api/v1/comments/{made[site.id][1]}", headers={"Authorization": f"Bearer {key}"}
+                ).json()["status"]
+                == "deleted"
+            )
         assert "2 s" in c.get(f"/privacy/{brief.public_id}?lang=en").text  # the site's own periods
         assert "30 days" in c.get(f"/privacy/{usual.public_id}?lang=en").text
     kept, erased = made[brief.id]

@@ -12,13 +12,22 @@ import pytest
 
 ROOT = Path(__file__).resolve().parents[2]
 CHROMIUM = "/usr/bin/chromium"
-ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
-        "--disable-sync", "--disable-quic", "--no-first-run"]
+ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--disable-quic",
+    "--no-first-run",
+]
 NODE_CACHE = ROOT / ".cache" / "node"
 ARTIFACTS = ROOT / "artifacts"
 RETENTION = {  # unusual values, so the privacy page test sees these and not the defaults
-    "PORCH_COMMENT_IP_RETENTION_DAYS": "12", "PORCH_DISCARD_RETENTION_DAYS": "3",
-    "PORCH_RAW_RETENTION_DAYS": "9", "PORCH_IP_RETENTION_DAYS": "4",
+    "PORCH_COMMENT_IP_RETENTION_DAYS": "12",
+    "PORCH_DISCARD_RETENTION_DAYS": "3",
+    "PORCH_RAW_RETENTION_DAYS": "9",
+    "PORCH_IP_RETENTION_DAYS": "4",
 }
 
 fixtures = sys.modules["porch_server_fixtures"]  # tests/server/conftest.py, loaded by tests/conftest.py
@@ -39,8 +48,13 @@ def ensure_chromium() -> None:
     if os.path.exists(CHROMIUM):
         return
     if os.geteuid() == 0 and shutil.which("apt-get"):
-        subprocess.run("apt-get update -qq && apt-get install -y -qq chromium", shell=True, check=False,
-                       capture_output=True, timeout=900)
+        subprocess.run(
+            "apt-get update -qq && apt-get install -y -qq chromium",
+            shell=True,
+            check=False,
+            capture_output=True,
+            timeout=900,
+        )
     if not os.path.exists(CHROMIUM):
         pytest.fail("Chromium is missing: apt-get install chromium (.ci/run does it)")
 
@@ -51,10 +65,12 @@ def axe_path() -> Path:
         if not shutil.which("npm"):
             pytest.fail("npm is needed to install axe-core (apt-get install npm; .ci/run does it)")
         NODE_CACHE.mkdir(parents=True, exist_ok=True)
-        done = subprocess.run(["npm", "install", "--no-audit", "--no-fund", "--prefix", str(NODE_CACHE), "axe-core@4"],
-                              capture_output=True, text=True, timeout=600)
+        done = subprocess.run(
+            ["npm", "install", "--no-audit", "--no-fund", "--prefix", str(NODE_CACHE), "axe-core@4"],
+            capture_output=True,
+            text=True,
+            timeout=600,
+        )
         if done.returncode != 0 or not script.exists():
             pytest.fail(f"npm install axe-core@4 failed:\n{done.stderr[-2000:]}")
     return script
-
-

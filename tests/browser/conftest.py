@@ -20,7 +20,17 @@ from pathlib import Path
 
 import pytest
 
-from browser_helpers import ARGS, ARTICLE, CHROMIUM, RETENTION, ensure_chromium, free_port, start_server, store_for
+from browser_helpers import (
+    ARGS,
+    ARTICLE,
+    CHROMIUM,
+    RETENTION,
+    ensure_chromium,
+    free_port,
+    start_server,
+    store_for,
+)
+
 
 @pytest.fixture(scope="module")
 def browser():
@@ -75,7 +85,9 @@ class Pages:
 def pages(tmp_path_factory):
     root = tmp_path_factory.mktemp("pages")
     port = free_port()
-    httpd = http.server.ThreadingHTTPServer(("127.0.0.1", port), functools.partial(_Quiet, directory=str(root)))
+    httpd = http.server.ThreadingHTTPServer(
+        ("127.0.0.1", port), functools.partial(_Quiet, directory=str(root))
+    )
     thread = threading.Thread(target=httpd.serve_forever, daemon=True)
     thread.start()
     yield Pages(root, f"http://127.0.0.1:{port}")

@@ -19,9 +19,21 @@ from browser_helpers import ROOT, axe_path
 IMG = ROOT / "docs" / "img"
 PASSWORD = "correct horse battery staple"
 COMMENTS = [
-    ("Ann", "ann@example.org", "Thanks for writing this up, the part about the garden path was really useful to me."),
-    ("Ben", "ben@example.org", "I planted tulips last autumn after reading this, and they came up beautifully."),
-    ("Cat", "cat@example.org", "Thanks for writing this up, the bit about roses was really useful in my own garden."),
+    (
+        "Ann",
+        "ann@example.org",
+        "Thanks for writing this up, the part about the garden path was really useful to me.",
+    ),
+    (
+        "Ben",
+        "ben@example.org",
+        "I planted tulips last autumn after reading this, and they came up beautifully.",
+    ),
+    (
+        "Cat",
+        "cat@example.org",
+        "Thanks for writing this up, the bit about roses was really useful in my own garden.",
+    ),
 ]
 
 
@@ -30,7 +42,9 @@ def held_site(porch_store, site):
     from porch.store.accounts import AccountStore
     from porch.store.comments import CommentStore
 
-    CommentStore(porch_store.engine).save_site_settings(site.id, {**site.settings, "comments": {"moderation": "all"}})
+    CommentStore(porch_store.engine).save_site_settings(
+        site.id, {**site.settings, "comments": {"moderation": "all"}}
+    )
     accounts = AccountStore.of(porch_store)
     email = f"owner-{uuid.uuid4().hex[:8]}@example.org"
     account = accounts.create(email, PASSWORD)
@@ -39,8 +53,10 @@ def held_site(porch_store, site):
 
 
 def post(porch, site, uri, author, email, text) -> dict:
-    r = httpx.post(porch.url + "/api/v1/comments",
-                   json={"site": site.public_id, "uri": uri, "author": author, "email": email, "text": text})
+    r = httpx.post(
+        porch.url + "/api/v1/comments",
+        json={"site": site.public_id, "uri": uri, "author": author, "email": email, "text": text},
+    )
     assert r.status_code == 201, r.text
     return r.json()
 
@@ -60,7 +76,9 @@ def status_of(porch_store, comment_id):
     return CommentStore(porch_store.engine).get(comment_id).status
 
 
-def test_approve_from_the_queue_then_spam_and_undo_with_the_keyboard(browser, page, porch, porch_store, pages, site):
+def test_approve_from_the_queue_then_spam_and_undo_with_the_keyboard(
+    browser, page, porch, porch_store, pages, site
+):
     site, _key = site
     email = held_site(porch_store, site)
     article = pages.article(porch.url, site.public_id)
@@ -80,7 +98,9 @@ def test_approve_from_the_queue_then_spam_and_undo_with_the_keyboard(browser, pa
     expect(reasons).to_contain_text("content model:")
 
     ann.get_by_role("button", name="Approve").click()
-    expect(page.locator("#banner-message")).to_have_text("Approved. The engine had not called it spam, so there was nothing to teach.")
+    expect(page.locator("#banner-message")).to_have_text(
+        "Approved. The engine had not called it spam, so there was nothing to teach."
+    )
     expect(page.locator("#live")).to_contain_text("Approved.")
     expect(page.locator(f"#c{ids[0]}")).to_have_count(0)
     expect(page.locator('[data-count="approved"]')).to_have_text("1")
@@ -159,12 +179,19 @@ def test_no_serious_accessibility_violations_on_the_queue(page, porch, porch_sto
     page.goto(f"{porch.url}/admin/{site.public_id}/")
     expect(page.locator(".comments .comment")).to_have_count(2)
     axe = Path(axe_path()).read_text()
-    for url in (f"/admin/{site.public_id}/", f"/admin/{site.public_id}/settings", f"/admin/{site.public_id}/report"):
+    for url in (
+        f"/admin/{site.public_id}/",
+        f"/admin/{site.public_id}/settings",
+        f"/admin/{site.public_id}/report",
+    ):
         page.goto(porch.url + url)
         page.evaluate(axe)  # through the DevTools channel: the page's CSP admits only its own scripts
         result = page.evaluate("axe.run(document)")
-        bad = [(v["id"], v["impact"], v["help"], [n["target"] for n in v["nodes"]][:3])
-               for v in result["violations"] if v["impact"] in ("serious", "critical")]
+        bad = [
+            (v["id"], v["impact"], v["help"], [n["target"] for n in v["nodes"]][:3])
+            for v in result["violations"]
+            if v["impact"] in ("serious", "critical")
+        ]
         assert bad == [], url
 
 
@@ -175,8 +202,14 @@ def test_screenshots_for_the_docs_light_and_dark(browser, porch, porch_store, pa
     uri = article.removeprefix(pages.url)
     for c in COMMENTS:
         post(porch, site, uri, *c)
-    post(porch, site, uri, "akismet-guaranteed-spam", "deals@example.net",
-         "Best prices on watches, visit https://cheap-watches.example for a discount today!")
+    post(
+        porch,
+        site,
+        uri,
+        "akismet-guaranteed-spam",
+        "deals@example.net",
+        "Best prices on watches, visit https://cheap-watches.example for a discount today!",
+    )
     IMG.mkdir(parents=True, exist_ok=True)
     colours = {}
     for scheme in ("light", "dark"):
@@ -202,5 +235,10 @@ def test_screenshots_for_the_docs_light_and_dark(browser, porch, porch_store, pa
         finally:
             ctx.close()
     assert colours["light"] != colours["dark"]
-    for name in ("dashboard-queue.png", "dashboard-queue-dark.png", "dashboard-report.png", "dashboard-settings.png"):
+    for name in (
+        "dashboard-queue.png",
+        "dashboard-queue-dark.png",
+        "dashboard-report.png",
+        "dashboard-settings.png",
+    ):
         assert (IMG / name).stat().st_size > 5000, name

@@ -18,8 +18,13 @@ from browser_helpers import free_port
 
 def run_demo(data_dir, port):
     env = {k: v for k, v in os.environ.items() if not k.startswith("PORCH_")}
-    proc = subprocess.Popen([sys.executable, "-m", "porch.cli", "demo", "--port", str(port), "--data-dir", str(data_dir)],
-                            stdout=subprocess.PIPE, stderr=subprocess.STDOUT, env=env, cwd=str(data_dir.parent))
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "porch.cli", "demo", "--port", str(port), "--data-dir", str(data_dir)],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        env=env,
+        cwd=str(data_dir.parent),
+    )
     deadline = time.monotonic() + 60
     while time.monotonic() < deadline:
         assert proc.poll() is None, proc.stdout.read().decode()
@@ -62,7 +67,9 @@ def test_demo_shows_the_article_with_a_working_thread(browser, tmp_path):
         expect(page.locator("#porch-count")).to_have_text("6 comments")
         maren = page.locator(".porch-list > .porch-comment").first
         expect(maren.locator(".porch-replies > .porch-comment")).to_have_count(2)
-        page.get_by_role("textbox", name="Comment", exact=True).fill("Hello from the demo test, a fine porch indeed.")
+        page.get_by_role("textbox", name="Comment", exact=True).fill(
+            "Hello from the demo test, a fine porch indeed."
+        )
         page.get_by_role("button", name="Post Comment").click()
         expect(page.locator(".porch-comment").filter(has_text="Hello from the demo test")).to_be_visible()
         page.close()
@@ -75,15 +82,21 @@ def test_demo_shows_the_article_with_a_working_thread(browser, tmp_path):
     try:
         thread = httpx.get(f"http://127.0.0.1:{port}/demo/").text
         site = thread.split('data-porch-site="')[1].split('"')[0]
-        listed = httpx.get(f"http://127.0.0.1:{port}/api/v1/comments", params={"site": site, "uri": "/demo/"}).json()
+        listed = httpx.get(
+            f"http://127.0.0.1:{port}/api/v1/comments", params={"site": site, "uri": "/demo/"}
+        ).json()
         assert listed["total"] in (6, 7)  # 7 when the test's own comment was published
         # The demo moderator's login, printed by the first run, works once; every run prints a new one.
         with httpx.Client(base_url=f"http://127.0.0.1:{port}") as browser:
             form = {"email": login, "password": password}
             assert browser.post("/admin/login", data=form).status_code == 401
         with httpx.Client(base_url=f"http://127.0.0.1:{port}") as browser:
-            fresh = dict(zip(("email", "password"), re.search(r"log in as (\S+) with password (\S+)",
-                                                              read_output(proc)).groups()))
+            fresh = dict(
+                zip(
+                    ("email", "password"),
+                    re.search(r"log in as (\S+) with password (\S+)", read_output(proc)).groups(),
+                )
+            )
             assert browser.post("/admin/login", data=fresh).status_code == 303
             queue = browser.get(f"/admin/{site}/")
             assert queue.status_code == 200 and "Held for moderation" in queue.text

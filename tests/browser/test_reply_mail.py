@@ -38,9 +38,17 @@ def mailing(tmp_path_factory):
     smtp = Controller(inbox, hostname="127.0.0.1", port=free_port())
     smtp.start()
     tmp = tmp_path_factory.mktemp("mailing")
-    server = start_server(f"sqlite:///{tmp / 'mail.db'}", tmp / "data", env={
-        "PORCH_SMTP_HOST": "127.0.0.1", "PORCH_SMTP_PORT": str(smtp.port), "PORCH_SMTP_STARTTLS": "false",
-        "PORCH_MAIL_FROM": "comments@example.org", "PORCH_MAIL_POLL_SECONDS": "0.2"})
+    server = start_server(
+        f"sqlite:///{tmp / 'mail.db'}",
+        tmp / "data",
+        env={
+            "PORCH_SMTP_HOST": "127.0.0.1",
+            "PORCH_SMTP_PORT": str(smtp.port),
+            "PORCH_SMTP_STARTTLS": "false",
+            "PORCH_MAIL_FROM": "comments@example.org",
+            "PORCH_MAIL_POLL_SECONDS": "0.2",
+        },
+    )
     store = store_for(server.database_url)
     yield server, store, inbox
     store.engine.dispose()
@@ -69,9 +77,11 @@ def test_ticking_notify_sends_a_confirmation_first(page, pages, mailing):
     expect(page.locator(".porch-comment").filter(has_text="garden path")).to_be_visible()
 
     (mail,) = wait_for_mail(inbox, address)
-    assert "confirm" in mail["Subject"].lower() and mail["List-Unsubscribe-Post"] == "List-Unsubscribe=One-Click"
+    assert (
+        "confirm" in mail["Subject"].lower() and mail["List-Unsubscribe-Post"] == "List-Unsubscribe=One-Click"
+    )
     link = re.search(r"https?://\S+/mail/confirm/\S+", mail.get_body(("plain",)).get_content()).group(0)
-    path = link[link.index("/mail/"):]
+    path = link[link.index("/mail/") :]
     # The link's page asks for one click (a mail scanner's GET confirms nothing); the click confirms.
     assert "Confirm reply notifications" in httpx.get(server.url + path).text
     assert "Confirm reply notifications" in httpx.get(server.url + path).text  # still: GET changed nothing

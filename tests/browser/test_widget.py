@@ -103,7 +103,9 @@ def test_spam_is_shown_only_to_its_author(browser, page, porch, pages, site):
     own = page.locator(".porch-comment").filter(has_text="garden path")
     expect(own.locator(".porch-pending")).to_have_text("Your comment is awaiting moderation.")
     page.reload()  # the author still sees it, by the edit token kept in localStorage
-    expect(page.locator(".porch-comment").filter(has_text="garden path").locator(".porch-pending")).to_be_visible()
+    expect(
+        page.locator(".porch-comment").filter(has_text="garden path").locator(".porch-pending")
+    ).to_be_visible()
 
     other = browser.new_context()
     try:
@@ -128,7 +130,9 @@ def test_xss_vectors_posted_through_the_form_render_inert(browser, page, porch, 
         expect(box(page, "Comment")).to_have_value("", timeout=15_000)
     count = page.locator(".porch-list > .porch-comment").count()
     assert count == len(VECTORS)
-    assert page.locator(".porch-body script, .porch-body iframe, .porch-body img, .porch-body svg").count() == 0
+    assert (
+        page.locator(".porch-body script, .porch-body iframe, .porch-body img, .porch-body svg").count() == 0
+    )
     assert dialogs == []
 
     other = browser.new_context()  # and a visitor reading the thread from the server
@@ -172,7 +176,9 @@ def test_honeypot_filled_by_a_script_is_caught(browser, page, porch, pages, site
     page.evaluate("document.getElementById('porch-hp').value = 'http://cheap-pills.example'")
     post(page, HAM, name="Dora")
     expect(page.locator(".porch-comment .porch-pending")).to_be_visible()
-    queue = httpx.get(porch.url + "/api/v1/moderation?status=spam", headers={"Authorization": f"Bearer {key}"}).json()
+    queue = httpx.get(
+        porch.url + "/api/v1/moderation?status=spam", headers={"Authorization": f"Bearer {key}"}
+    ).json()
     assert [c["author"] for c in queue["comments"]] == ["Dora"]
 
     other = browser.new_context()
@@ -191,13 +197,20 @@ def test_no_serious_accessibility_violations(page, porch, pages, site):
     expect(page.locator(".porch-comment")).to_have_count(1)
     page.add_script_tag(path=str(axe_path()))
     result = page.evaluate("axe.run(document.getElementById('porch-thread'))")
-    bad = [(v["id"], v["impact"], v["help"]) for v in result["violations"] if v["impact"] in ("serious", "critical")]
+    bad = [
+        (v["id"], v["impact"], v["help"])
+        for v in result["violations"]
+        if v["impact"] in ("serious", "critical")
+    ]
     assert bad == []
 
 
 def seed(porch, site, uri, text=HAM, author="Finn"):
     """A published comment posted through the API (as another reader did earlier)."""
-    r = httpx.post(porch.url + "/api/v1/comments", json={"site": site.public_id, "uri": uri, "author": author, "text": text})
+    r = httpx.post(
+        porch.url + "/api/v1/comments",
+        json={"site": site.public_id, "uri": uri, "author": author, "text": text},
+    )
     assert r.status_code == 201 and r.json()["status"] == "approved", r.text
 
 
@@ -226,7 +239,9 @@ def test_privacy_page_lists_the_configured_retention(page, porch, pages, site, p
     from porch.store.comments import CommentStore
 
     site, _key = site
-    CommentStore(porch_store.engine).save_site_settings(site.id, {**site.settings, "contact": "privacy@example.org"})
+    CommentStore(porch_store.engine).save_site_settings(
+        site.id, {**site.settings, "contact": "privacy@example.org"}
+    )
     open_article(page, porch, pages, site)
     link = page.get_by_role("link", name="Learn how your comment data is processed.")
     expect(page.locator(".porch-privacy")).to_contain_text("This site uses porch to reduce spam.")
@@ -238,7 +253,9 @@ def test_privacy_page_lists_the_configured_retention(page, porch, pages, site, p
     assert "for 9 days" in text and "for 4 days" in text  # check log: raw, and the IP in it
     assert "15 minutes" in text  # the edit window
     assert "30 days" in text  # the edit-token cookie
-    expect(page.get_by_role("link", name="privacy@example.org")).to_have_attribute("href", "mailto:privacy@example.org")
+    expect(page.get_by_role("link", name="privacy@example.org")).to_have_attribute(
+        "href", "mailto:privacy@example.org"
+    )
     page.goto(page.url + "?lang=de")
     expect(page.locator("h1")).to_contain_text("Wie Ihre Kommentardaten")
     assert "12 Tage" in page.locator("main").inner_text()

@@ -6,7 +6,13 @@ import sys
 
 
 def post(client, site, text="Nice article, thank you.", **fields):
-    body = {"site": site.public_id, "uri": fields.pop("uri", "/post/1"), "author": "Ann", "text": text, **fields}
+    body = {
+        "site": site.public_id,
+        "uri": fields.pop("uri", "/post/1"),
+        "author": "Ann",
+        "text": text,
+        **fields,
+    }
     return client.post("/api/v1/comments", json=body)
 
 

@@ -33,7 +33,8 @@ make_site = fixtures.make_site
 def proxy_server(backend):
     """Trusts 127.0.0.1 as a proxy; cuts comment IPs after a second; sweeps every half second."""
     s = start_server(
-        backend.database("proxy"), backend.tmp / "proxy",
+        backend.database("proxy"),
+        backend.tmp / "proxy",
         env={
             "PORCH_TRUSTED_PROXIES": "127.0.0.1",
             "PORCH_COMMENT_IP_RETENTION_DAYS": str(1 / 86400),

@@ -11,10 +11,14 @@ def test_comment_routes_never_answer_5xx(server, store, make_site):
     site, key = make_site()
     schema = schemathesis.openapi.from_url(server.url + "/api/openapi.json")
     operations = [r.ok() for r in schema.get_all_operations()]
-    ours = [op for op in operations if op.path.startswith(("/api/v1/comments", "/api/v1/counts", "/api/v1/feed",
-                                                             "/api/v1/moderation"))]
+    ours = [
+        op
+        for op in operations
+        if op.path.startswith(("/api/v1/comments", "/api/v1/counts", "/api/v1/feed", "/api/v1/moderation"))
+    ]
     assert len(ours) >= 10
     for operation in ours:
+
         @given(case=operation.as_strategy())
         @settings(max_examples=60, deadline=None, suppress_health_check=list(HealthCheck), database=None)
         def run(case):

@@ -55,7 +55,12 @@ def test_marking_spam_hides_and_teaches(server, store, make_site):
         assert c.post(f"/api/v1/comments/{made['id']}/spam", headers=mod).json()["learned"] == "spam"
         assert public(c, site)["comments"] == [] and public(c, site)["total"] == 0
         assert submitted(store, site) == (1, 0)
-        assert c.post(f"/api/v1/comments/{made['id']}/spam", headers={"Authorization": "Bearer nope"}).status_code == 403
+        assert (
+            c.post(
+                f"/api/v1/comments/{made['id']}/spam", headers={"Authorization": "Bearer nope"}
+            ).status_code
+            == 403
+        )
 
 
 def test_moderation_all_holds_until_approved(server, store, make_site):
@@ -67,11 +72,17 @@ def test_moderation_all_holds_until_approved(server, store, make_site):
         own = public(author, site)["comments"]  # the author sees it, marked pending
         assert [(x["id"], x["status"]) for x in own] == [(made["id"], "pending")]
         # by the edit token as Bearer, without the cookie
-        via_token = reader.get("/api/v1/comments", params={"site": site.public_id, "uri": "/post/1"},
-                               headers={"Authorization": f"Bearer {made['edit_token']}"}).json()["comments"]
+        via_token = reader.get(
+            "/api/v1/comments",
+            params={"site": site.public_id, "uri": "/post/1"},
+            headers={"Authorization": f"Bearer {made['edit_token']}"},
+        ).json()["comments"]
         assert [x["id"] for x in via_token] == [made["id"]]
-        as_moderator = reader.get("/api/v1/comments", params={"site": site.public_id, "uri": "/post/1"},
-                                  headers={"Authorization": f"Bearer {key}"}).json()["comments"]
+        as_moderator = reader.get(
+            "/api/v1/comments",
+            params={"site": site.public_id, "uri": "/post/1"},
+            headers={"Authorization": f"Bearer {key}"},
+        ).json()["comments"]
         assert [x["id"] for x in as_moderator] == [made["id"]]
         r = reader.post(f"/api/v1/comments/{made['id']}/approve", headers={"Authorization": f"Bearer {key}"})
         assert r.json() == {"id": made["id"], "status": "approved", "learned": None}  # the engine was right
@@ -85,12 +96,22 @@ def test_moderation_links_and_first(server, make_site):
     with server.client() as c:
         assert post(c, links, HAM).json()["status"] == "approved"
         # the shipped model already calls most short comments with a link spam; either way it is not public
-        assert post(c, links, HAM + " More at https://soil.example.org/guide").json()["status"] in ("pending", "spam")
+        assert post(c, links, HAM + " More at https://soil.example.org/guide").json()["status"] in (
+            "pending",
+            "spam",
+        )
         held = post(c, first, HAM, email="new@example.org").json()
         assert held["status"] == "pending"
         c.post(f"/api/v1/comments/{held['id']}/approve", headers={"Authorization": f"Bearer {key}"})
-        assert post(c, first, "I disagree with the second point, but the data is interesting.",
-                    email="NEW@example.org").json()["status"] == "approved"
+        assert (
+            post(
+                c,
+                first,
+                "I disagree with the second point, but the data is interesting.",
+                email="NEW@example.org",
+            ).json()["status"]
+            == "approved"
+        )
 
 
 def test_required_fields_and_avatars(server, make_site):
@@ -118,5 +139,10 @@ def test_links_mode_sees_every_kind_of_link():
     from porch.server.render import has_links
 
     assert not has_links(HAM)
-    for text in ("see https://x.example.org", "[here](https://x.example.org)", "www.example.org", "<http://a.b>"):
+    for text in (
+        "see https://x.example.org",
+        "[here](https://x.example.org)",
+        "www.example.org",
+        "<http://a.b>",
+    ):
         assert has_links(text), text

@@ -76,7 +76,12 @@ def test_sorts_and_cursor_pagination(server, make_site):
         assert top["comments"][0]["id"] == ids[3] and top["comments"][0]["likes"] == 1
         top2 = listing(c, site, "/long", sort="top", limit=10, cursor=top["cursor"])
         assert sorted([x["id"] for x in top["comments"] + top2["comments"]]) == ids
-        assert c.get("/api/v1/comments", params={"site": site.public_id, "uri": "/long", "cursor": "bogus"}).status_code == 400
+        assert (
+            c.get(
+                "/api/v1/comments", params={"site": site.public_id, "uri": "/long", "cursor": "bogus"}
+            ).status_code
+            == 400
+        )
 
 
 def test_default_sort_is_a_site_setting(server, make_site):
@@ -92,9 +97,17 @@ def test_edit_and_delete_within_and_after_the_window(server, make_site):
         made = post(author, site, HAM[0]).json()
         cid, token = made["id"], made["edit_token"]
         assert stranger.patch(f"/api/v1/comments/{cid}", json={"text": HAM[1]}).status_code == 403
-        assert stranger.patch(f"/api/v1/comments/{cid}", json={"text": HAM[1]},
-                              headers={"Authorization": f"Bearer {cid}.{'0' * 32}"}).status_code == 403
-        r = stranger.patch(f"/api/v1/comments/{cid}", json={"text": HAM[1]}, headers={"Authorization": f"Bearer {token}"})
+        assert (
+            stranger.patch(
+                f"/api/v1/comments/{cid}",
+                json={"text": HAM[1]},
+                headers={"Authorization": f"Bearer {cid}.{'0' * 32}"},
+            ).status_code
+            == 403
+        )
+        r = stranger.patch(
+            f"/api/v1/comments/{cid}", json={"text": HAM[1]}, headers={"Authorization": f"Bearer {token}"}
+        )
         assert r.status_code == 200 and "disagree" in r.json()["html"] and r.json()["status"] == "approved"
         # the cookie set on creation works as well as the header
         assert author.patch(f"/api/v1/comments/{cid}", json={"text": HAM[2]}).status_code == 200
@@ -116,12 +129,20 @@ def test_deleted_comment_with_replies_leaves_a_placeholder(server, make_site):
         b = post(c, site, HAM[1], parent=a["id"]).json()
         assert c.delete(f"/api/v1/comments/{a['id']}").json()["status"] == "deleted"
         [top] = listing(c, site)["comments"]
-        assert top["status"] == "deleted" and top["html"] == "" and top["author"] == "" and top["website"] is None
+        assert (
+            top["status"] == "deleted"
+            and top["html"] == ""
+            and top["author"] == ""
+            and top["website"] is None
+        )
         assert top["replies"][0]["id"] == b["id"]
         r = post(c, site, HAM[2], parent=a["id"])
         assert r.status_code == 409 and "deleted" in r.json()["detail"]
         # the moderator removes the reply: nothing is left to hold the placeholder up
-        assert c.delete(f"/api/v1/comments/{b['id']}", headers={"Authorization": f"Bearer {key}"}).status_code == 200
+        assert (
+            c.delete(f"/api/v1/comments/{b['id']}", headers={"Authorization": f"Bearer {key}"}).status_code
+            == 200
+        )
         assert listing(c, site)["comments"] == []
 
 
@@ -132,9 +153,14 @@ def test_like_once_per_visitor_toggles(server, make_site):
         assert c.post(f"/api/v1/comments/{cid}/like").json() == {"liked": True, "likes": 1}
         # a forged X-Forwarded-For from an untrusted peer changes nothing: still the same visitor
         assert c.post(f"/api/v1/comments/{cid}/like", headers={"X-Forwarded-For": "198.51.100.7"}).json() == {
-            "liked": False, "likes": 0}
+            "liked": False,
+            "likes": 0,
+        }
         assert c.post(f"/api/v1/comments/{cid}/like").json()["likes"] == 1
-        assert c.post(f"/api/v1/comments/{cid}/like", headers={"User-Agent": "another browser"}).json()["likes"] == 2
+        assert (
+            c.post(f"/api/v1/comments/{cid}/like", headers={"User-Agent": "another browser"}).json()["likes"]
+            == 2
+        )
         assert c.post("/api/v1/comments/999999999/like").status_code == 404
 
 
@@ -147,7 +173,9 @@ def test_counts_for_many_pages(server, make_site):
         r = c.get("/api/v1/counts", params={"site": site.public_id, "uri": ["/a", "/b", "/none"]})
         assert r.json() == {"counts": {"/a": 2, "/b": 1, "/none": 0}}
         many = [f"/p{i}" for i in range(100)]
-        assert len(c.get("/api/v1/counts", params={"site": site.public_id, "uri": many}).json()["counts"]) == 100
+        assert (
+            len(c.get("/api/v1/counts", params={"site": site.public_id, "uri": many}).json()["counts"]) == 100
+        )
         r = c.get("/api/v1/counts", params={"site": site.public_id, "uri": many + ["/one-too-many"]})
         assert r.status_code == 422 and "100" in r.text
 
@@ -163,5 +191,7 @@ def test_atom_feeds_for_a_page_and_a_site(server, make_site):
     assert whole.headers["content-type"].startswith("application/atom+xml")
     entries = page.findall("a:entry", ns)
     assert len(entries) == 1 and "Post one" in entries[0].find("a:title", ns).text
-    assert "&lt;b&gt;" in entries[0].find("a:content", ns).text  # the stored HTML, escaped as Markdown rendered it
+    assert (
+        "&lt;b&gt;" in entries[0].find("a:content", ns).text
+    )  # the stored HTML, escaped as Markdown rendered it
     assert len(ET.fromstring(whole.content).findall("a:entry", ns)) == 2

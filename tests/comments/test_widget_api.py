@@ -30,7 +30,12 @@ def test_config_says_what_the_form_needs(server, make_site):
         assert conf["privacy_url"].endswith(f"/privacy/{site.public_id}") and conf["honeypot"] == "hp"
         assert "email" not in str(conf).replace("require_email", "")
         assert c.get("/api/v1/sites/nope/config").status_code == 404
-        assert c.get(f"/api/v1/sites/{site.public_id}/config", headers={"Origin": "https://evil.example"}).status_code == 403
+        assert (
+            c.get(
+                f"/api/v1/sites/{site.public_id}/config", headers={"Origin": "https://evil.example"}
+            ).status_code
+            == 403
+        )
 
 
 def test_signed_timestamp_is_verified(server, make_site):
@@ -56,11 +61,25 @@ def test_privacy_page_unknown_site_and_languages(server, make_site):
     site, _ = make_site()
     with server.client() as c:
         assert c.get("/privacy/nope").status_code == 404
-        assert c.get("/privacy/999999999999999999999999999999").status_code == 404  # no id that big: not a 500
-        for lang, word in (("en", "How long"), ("de", "Wie lange"), ("fr", "Combien"), ("es", "Cuánto"), ("pt", "Por quanto")):
+        assert (
+            c.get("/privacy/999999999999999999999999999999").status_code == 404
+        )  # no id that big: not a 500
+        for lang, word in (
+            ("en", "How long"),
+            ("de", "Wie lange"),
+            ("fr", "Combien"),
+            ("es", "Cuánto"),
+            ("pt", "Por quanto"),
+        ):
             r = c.get(f"/privacy/{site.public_id}?lang={lang}")
             assert r.status_code == 200 and word in r.text and r.headers["content-language"] == lang
-        assert "Wie lange" in c.get(f"/privacy/{site.public_id}", headers={"Accept-Language": "de-AT,de;q=0.9"}).text
+        assert (
+            "Wie lange"
+            in c.get(f"/privacy/{site.public_id}", headers={"Accept-Language": "de-AT,de;q=0.9"}).text
+        )
         # the moderators' trash bin, with the configured period (deleted_retention_days, default 30)
-        assert "stays 30 days in their list of deleted comments" in c.get(f"/privacy/{site.public_id}?lang=en").text
+        assert (
+            "stays 30 days in their list of deleted comments"
+            in c.get(f"/privacy/{site.public_id}?lang=en").text
+        )
         assert c.get("/demo/").status_code == 404  # only a `porch demo` server has the demo page

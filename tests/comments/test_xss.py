@@ -21,10 +21,48 @@ VECTORS = [
     for line in (Path(__file__).resolve().parents[1] / "data" / "xss-vectors.txt").read_text().splitlines()
     if line.strip() and not line.startswith("#")
 ]
-FORBIDDEN = {"script", "style", "iframe", "frame", "frameset", "object", "embed", "svg", "math", "img", "form",
-             "input", "button", "base", "link", "meta", "video", "audio", "source", "body", "template", "details",
-             "marquee", "isindex", "noscript", "textarea", "select", "applet"}
-URL_ATTRS = {"href", "src", "action", "formaction", "xlink:href", "data", "background", "dynsrc", "lowsrc", "poster"}
+FORBIDDEN = {
+    "script",
+    "style",
+    "iframe",
+    "frame",
+    "frameset",
+    "object",
+    "embed",
+    "svg",
+    "math",
+    "img",
+    "form",
+    "input",
+    "button",
+    "base",
+    "link",
+    "meta",
+    "video",
+    "audio",
+    "source",
+    "body",
+    "template",
+    "details",
+    "marquee",
+    "isindex",
+    "noscript",
+    "textarea",
+    "select",
+    "applet",
+}
+URL_ATTRS = {
+    "href",
+    "src",
+    "action",
+    "formaction",
+    "xlink:href",
+    "data",
+    "background",
+    "dynsrc",
+    "lowsrc",
+    "poster",
+}
 
 
 class Audit(HTMLParser):
@@ -70,8 +108,10 @@ def test_every_vector_through_the_server(server, make_site):
     bad = {}
     with server.client() as c:
         for i, vector in enumerate(VECTORS):
-            r = c.post("/api/v1/comments", json={"site": site.public_id, "uri": f"/xss/{i % 5}", "author": "X",
-                                                 "text": vector})
+            r = c.post(
+                "/api/v1/comments",
+                json={"site": site.public_id, "uri": f"/xss/{i % 5}", "author": "X", "text": vector},
+            )
             assert r.status_code == 201, (vector, r.text)
             problems = audit(r.json()["html"])
             if problems:

@@ -26,7 +26,11 @@ COMMENTS = [
     Submission(comment_content=""),
     Submission(comment_content="a"),
     Submission(comment_content="ｆｒｅｅ ｖіаgrа at <a href='http://pills.example.biz'>my shop</a>"),
-    Submission(comment_content="lol lol lol lol lol", comment_author="xXgamer99Xx", comment_author_url="http://gamer.example"),
+    Submission(
+        comment_content="lol lol lol lol lol",
+        comment_author="xXgamer99Xx",
+        comment_author_url="http://gamer.example",
+    ),
     Submission(comment_content="FREE entry in 2 a wkly comp to win FA Cup final tkts. Text FA to 87121"),
     Submission(comment_content="checkoutmychannel " * 300 + "subscribe"),
     Submission(comment_content=" ".join(f"word{i}" for i in range(1500))),
@@ -80,7 +84,9 @@ def test_batched_features_are_the_single_comment_features_row_by_row():
 def test_jsonl_answers_a_line_before_stdin_is_closed():
     proc = subprocess.Popen(
         [sys.executable, "-m", "porch.cli", "check", "--jsonl"],
-        stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+        stdin=subprocess.PIPE,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
     )
     answers: list[bytes] = []
     reader = threading.Thread(target=lambda: answers.append(proc.stdout.readline()), daemon=True)
@@ -105,7 +111,9 @@ def test_jsonl_stream_of_many_lines_keeps_order_and_numbers_bad_lines():
     lines = good * 60 + [b"{not json"] + good  # more than one chunk, a bad line late
     result = subprocess.run(
         [sys.executable, "-m", "porch.cli", "check", "--jsonl"],
-        input=b"\n".join(lines), capture_output=True, timeout=300,  # no final newline
+        input=b"\n".join(lines),
+        capture_output=True,
+        timeout=300,  # no final newline
     )
     assert result.returncode == 0, result.stderr
     out = [json.loads(line) for line in result.stdout.splitlines()]

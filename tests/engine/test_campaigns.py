@@ -35,8 +35,13 @@ def test_fingerprint_is_stable_across_releases():
 def test_fingerprint_is_the_same_in_another_process():
     # A fresh interpreter has another hash() salt: the fingerprint must not depend on it.
     code = f"from porch.engine.campaigns import fingerprint; print(fingerprint({STABLE!r}))"
-    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True,
-                         env={"PYTHONHASHSEED": "12345"})
+    out = subprocess.run(
+        [sys.executable, "-c", code],
+        capture_output=True,
+        text=True,
+        check=True,
+        env={"PYTHONHASHSEED": "12345"},
+    )
     assert int(out.stdout) == STABLE_FP
 
 
@@ -101,7 +106,9 @@ def test_a_different_comment_is_far(other):
     assert distance(fingerprint(SPAM), fingerprint(other)) > 3 * NEAR
 
 
-@pytest.mark.parametrize("short", ["nice!", "First", "thanks for sharing", "great great great great", "", "   "])
+@pytest.mark.parametrize(
+    "short", ["nice!", "First", "thanks for sharing", "great great great great", "", "   "]
+)
 def test_short_texts_get_no_fingerprint(short):
     # These repeat legitimately all day; a "campaign" of them means nothing.
     assert fingerprint(short) is None
@@ -161,8 +168,13 @@ def test_fingerprint_never_raises_and_is_deterministic(text):
 
 
 @settings(max_examples=100, deadline=None)
-@given(st.lists(st.text(alphabet=st.characters(categories=["L", "N"]), min_size=1, max_size=12),
-                min_size=4, max_size=60))
+@given(
+    st.lists(
+        st.text(alphabet=st.characters(categories=["L", "N"]), min_size=1, max_size=12),
+        min_size=4,
+        max_size=60,
+    )
+)
 def test_fingerprint_of_word_lists(words):
     text = " ".join(words)
     fp = fingerprint(text)

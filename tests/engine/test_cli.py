@@ -15,13 +15,23 @@ DATA = Path(__file__).parents[1] / "data" / "datasets"
 def porch(*args, stdin: bytes | None = None, cwd=None):
     return subprocess.run(
         [sys.executable, "-m", "porch.cli", *map(str, args)],
-        input=stdin, capture_output=True, cwd=cwd, timeout=300,
+        input=stdin,
+        capture_output=True,
+        cwd=cwd,
+        timeout=300,
     )
 
 
 def test_check_one_comment_from_flags():
-    result = porch("check", "--author", "Cheap Pills", "--url", "http://pills-shop.biz",
-                   "--text", "Buy cheap pills at http://pills-shop.biz now!!!")
+    result = porch(
+        "check",
+        "--author",
+        "Cheap Pills",
+        "--url",
+        "http://pills-shop.biz",
+        "--text",
+        "Buy cheap pills at http://pills-shop.biz now!!!",
+    )
     assert result.returncode == 0, result.stderr
     verdict = json.loads(result.stdout)
     assert verdict["spam"] is True and verdict["verdict"] in ("spam", "discard")
@@ -77,7 +87,11 @@ def test_train_is_reproducible_and_records_its_inputs(tmp_path):
     second = tiny_model(tmp_path, *inputs).read_bytes()
     assert first == second
     model = Model.from_bytes(first)
-    assert [m["file"] for m in model.manifest] == ["Youtube99-Tiny.csv", "SMSSpamCollection-tiny", "comments.jsonl"]
+    assert [m["file"] for m in model.manifest] == [
+        "Youtube99-Tiny.csv",
+        "SMSSpamCollection-tiny",
+        "comments.jsonl",
+    ]
 
 
 def test_train_rejects_bad_data_with_file_and_line(tmp_path):
@@ -95,16 +109,20 @@ def video_dir(tmp_path):
 
 
 def test_eval_retrains_without_the_test_file(tmp_path, video_dir):
-    model = tiny_model(tmp_path, video_dir / "Youtube99-Tiny.csv", DATA / "SMSSpamCollection-tiny",
-                       DATA / "comments.jsonl")
-    result = porch("eval", "--protocol", "cross-site", video_dir, "--model", model, "--json",
-                   "--train-data", DATA)
+    model = tiny_model(
+        tmp_path, video_dir / "Youtube99-Tiny.csv", DATA / "SMSSpamCollection-tiny", DATA / "comments.jsonl"
+    )
+    result = porch(
+        "eval", "--protocol", "cross-site", video_dir, "--model", model, "--json", "--train-data", DATA
+    )
     assert result.returncode == 0, result.stderr
     report = json.loads(result.stdout)
     assert report["protocol"] == "cross-site"
     row = report["results"]["Youtube99-Tiny"]
     assert set(row) >= {"n", "accuracy", "spam_caught", "blocked_ham", "f1", "mcc", "auc"}
-    assert all(row[k] is None or 0 <= row[k] <= 1 for k in ("accuracy", "spam_caught", "blocked_ham", "f1", "auc"))
+    assert all(
+        row[k] is None or 0 <= row[k] <= 1 for k in ("accuracy", "spam_caught", "blocked_ham", "f1", "auc")
+    )
 
 
 def test_eval_refuses_when_it_cannot_leave_the_test_file_out(tmp_path, video_dir):
@@ -119,12 +137,18 @@ def test_backtest_on_a_generic_csv_with_a_column_map(tmp_path):
     rows = ["Message;Category;When"]
     for i in range(40):
         if i % 2:
-            rows.append(f"check out my channel and subscribe {i} http://promo{i % 3}.example.biz;spam;2024-01-{i % 28 + 1:02d}")
+            rows.append(
+                f"check out my channel and subscribe {i} http://promo{i % 3}.example.biz;spam;2024-01-{i % 28 + 1:02d}"
+            )
         else:
-            rows.append(f"Interesting point about chapter {i}, thanks for writing it;ham;2024-01-{i % 28 + 1:02d}")
+            rows.append(
+                f"Interesting point about chapter {i}, thanks for writing it;ham;2024-01-{i % 28 + 1:02d}"
+            )
     data.write_text("\n".join(rows) + "\n")
     plot = tmp_path / "plot.png"
-    result = porch("backtest", data, "--map", "text=Message,label=Category,date=When", "--json", "--plot", plot)
+    result = porch(
+        "backtest", data, "--map", "text=Message,label=Category,date=When", "--json", "--plot", plot
+    )
     assert result.returncode == 0, result.stderr
     report = json.loads(result.stdout)
     assert report["n"] == 40 and report["order"] == "date"

@@ -288,7 +288,7 @@ def test_spamassassin_reader_decodes_mail_and_labels_by_folder(tmp_path):
         _mail(
             "=?utf-8?q?Best_price?=",
             "Offers <promo@spam.example>",
-            html='<html><head><style>p {color: red}</style></head><body><p>Toll <b>free</b>!</p>'
+            html="<html><head><style>p {color: red}</style></head><body><p>Toll <b>free</b>!</p>"
             '<a class="x" href="http://pills.example/buy">call now</a></body></html>',
         )
     )

@@ -38,12 +38,14 @@ def test_real_spam_is_caught_and_explained(engine, text):
 
 
 def test_blatant_spam_with_a_rule_is_discarded(engine):
-    sub = Submission.from_mapping({
-        "comment_content": "Check out my channel, subscribe!!! [url=http://cheap-pills.example]cheap viagra[/url]",
-        "comment_author": "Cheap Viagra Online",
-        "honeypot_field_name": "hp",
-        "hp": "filled by a bot",
-    })
+    sub = Submission.from_mapping(
+        {
+            "comment_content": "Check out my channel, subscribe!!! [url=http://cheap-pills.example]cheap viagra[/url]",
+            "comment_author": "Cheap Viagra Online",
+            "honeypot_field_name": "hp",
+            "hp": "filled by a bot",
+        }
+    )
     verdict = engine.check(sub)
     assert verdict.verdict == "discard"
     assert any("honeypot" in r for r in verdict.reasons())
@@ -97,9 +99,25 @@ def test_odd_input_gets_a_defined_verdict(engine, fields):
 
 
 @settings(max_examples=100, deadline=None)
-@given(st.dictionaries(st.sampled_from(["comment_content", "comment_author", "comment_author_url",
-                                        "comment_author_email", "user_ip", "blog_lang", "rendered_at",
-                                        "comment_date_gmt", "honeypot_field_name", "extra"]), st.text()))
+@given(
+    st.dictionaries(
+        st.sampled_from(
+            [
+                "comment_content",
+                "comment_author",
+                "comment_author_url",
+                "comment_author_email",
+                "user_ip",
+                "blog_lang",
+                "rendered_at",
+                "comment_date_gmt",
+                "honeypot_field_name",
+                "extra",
+            ]
+        ),
+        st.text(),
+    )
+)
 def test_any_fields_give_a_verdict(engine, fields):
     verdict = engine.check(Submission.from_mapping(fields))
     assert verdict.verdict in ("ham", "spam", "discard")

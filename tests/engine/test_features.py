@@ -20,7 +20,9 @@ def vector(text, author="", url=""):
 
 
 def test_disguises_give_the_same_vector():
-    assert vector("free bitcoin, check out my channel") == vector("ＦＲＥＥ bіtcoin, CHECK out my ch\u200bannel")
+    assert vector("free bitcoin, check out my channel") == vector(
+        "ＦＲＥＥ bіtcoin, CHECK out my ch\u200bannel"
+    )
 
 
 def test_vectors_have_unit_length():
@@ -30,10 +32,20 @@ def test_vectors_have_unit_length():
 
 def test_hashing_is_stable_across_processes():
     # Python's own hash() is randomised per process; ours must not be.
-    code = "from porch.engine.features import extract; from porch.engine.normalise import normalise; " \
-           "print(sorted(extract(normalise('check out my channel')).index.tolist())[:5])"
-    runs = {subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True,
-                           env={"PYTHONHASHSEED": seed}).stdout for seed in ("1", "2")}
+    code = (
+        "from porch.engine.features import extract; from porch.engine.normalise import normalise; "
+        "print(sorted(extract(normalise('check out my channel')).index.tolist())[:5])"
+    )
+    runs = {
+        subprocess.run(
+            [sys.executable, "-c", code],
+            capture_output=True,
+            text=True,
+            check=True,
+            env={"PYTHONHASHSEED": seed},
+        ).stdout
+        for seed in ("1", "2")
+    }
     assert len(runs) == 1
 
 

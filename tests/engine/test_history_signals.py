@@ -69,8 +69,10 @@ def test_a_network_that_sent_spam():
 
 
 def test_more_spam_weighs_more_up_to_a_cap():
-    weights = [fired(SPAMMY, SiteHistory(standings={NETWORK: Standing(spam=n)}))["reputation.network"].weight
-               for n in (1, 2, 3, 10, 100)]
+    weights = [
+        fired(SPAMMY, SiteHistory(standings={NETWORK: Standing(spam=n)}))["reputation.network"].weight
+        for n in (1, 2, 3, 10, 100)
+    ]
     assert weights == sorted(weights)
     assert weights[0] < 1 < weights[2] and weights[-1] <= 3
 
@@ -103,12 +105,21 @@ def test_a_linked_domain_seen_in_spam():
 
 
 def test_the_worst_of_several_linked_domains_speaks():
-    sub = Submission(comment_content="see http://a.example.net and http://b.example.org and http://c.example.info")
-    history = SiteHistory(standings={("link_domain", "example.net"): Standing(spam=1),
-                                     ("link_domain", "example.org"): Standing(spam=5),
-                                     ("link_domain", "example.info"): Standing(ham=3)})
+    sub = Submission(
+        comment_content="see http://a.example.net and http://b.example.org and http://c.example.info"
+    )
+    history = SiteHistory(
+        standings={
+            ("link_domain", "example.net"): Standing(spam=1),
+            ("link_domain", "example.org"): Standing(spam=5),
+            ("link_domain", "example.info"): Standing(ham=3),
+        }
+    )
     s = fired(sub, history)["reputation.link_domain"]
-    assert s.evidence == "the linked domain example.org was in 5 spam comments; 1 more linked domain was in spam too"
+    assert (
+        s.evidence
+        == "the linked domain example.org was in 5 spam comments; 1 more linked domain was in spam too"
+    )
 
 
 def test_an_author_url_seen_in_spam():
@@ -118,8 +129,12 @@ def test_an_author_url_seen_in_spam():
 
 
 def test_a_regular_commenter_is_trusted():
-    history = SiteHistory(standings={("email", "ann.smith@example.org"): Standing(ham=7),
-                                     ("network", "203.0.113.0/24"): Standing(ham=5)})
+    history = SiteHistory(
+        standings={
+            ("email", "ann.smith@example.org"): Standing(ham=7),
+            ("network", "203.0.113.0/24"): Standing(ham=5),
+        }
+    )
     s = fired(REGULAR, history)["reputation.trusted"]
     assert s.weight == pytest.approx(-2.5)  # capped: an address is typed, not proven
     assert s.name == "known commenter"
@@ -127,7 +142,9 @@ def test_a_regular_commenter_is_trusted():
 
 
 def test_trust_from_a_network_alone_is_modest():
-    s = fired(REGULAR, SiteHistory(standings={("network", "203.0.113.0/24"): Standing(ham=50)}))["reputation.trusted"]
+    s = fired(REGULAR, SiteHistory(standings={("network", "203.0.113.0/24"): Standing(ham=50)}))[
+        "reputation.trusted"
+    ]
     assert -1.5 <= s.weight < 0
 
 
@@ -148,7 +165,9 @@ def test_a_campaign_across_networks():
 
 def test_more_copies_weigh_more():
     weights = [
-        fired(SPAMMY, SiteHistory(campaign=CampaignMatch(copies=n, networks=n, pages=1)))["campaign.copies"].weight
+        fired(SPAMMY, SiteHistory(campaign=CampaignMatch(copies=n, networks=n, pages=1)))[
+            "campaign.copies"
+        ].weight
         for n in (3, 6, 12, 48, 500)
     ]
     assert weights == sorted(weights) and weights[-1] == 3.0
@@ -168,7 +187,9 @@ def test_a_copy_marked_spam_is_strong_evidence():
 
 
 def test_a_copy_approved_pushes_toward_ham():
-    history = SiteHistory(campaign=CampaignMatch(copies=2, networks=1, pages=1, marked_ham=True, window_hours=168))
+    history = SiteHistory(
+        campaign=CampaignMatch(copies=2, networks=1, pages=1, marked_ham=True, window_hours=168)
+    )
     s = fired(REGULAR, history)["campaign.marked"]
     assert s.weight < 0 and s.evidence == "one of 2 comments with this text in the last 7 days was approved"
 
@@ -204,13 +225,19 @@ def test_the_engine_explains_a_remembered_spammer():
     verdict = engine.check(SPAMMY, now=NOW, history=history)
     reasons = verdict.reasons()
     assert verdict.spam
-    assert ("a copy of this text was marked spam: "
-            "one of 12 comments with this text in the last 24 hours was marked spam") in reasons
-    assert ("same text as other comments: "
-            "same text as 12 other comments in the last 24 hours, from 9 networks on 7 pages") in reasons
+    assert (
+        "a copy of this text was marked spam: "
+        "one of 12 comments with this text in the last 24 hours was marked spam"
+    ) in reasons
+    assert (
+        "same text as other comments: "
+        "same text as 12 other comments in the last 24 hours, from 9 networks on 7 pages"
+    ) in reasons
     assert "links to a domain seen in spam: the linked domain example.biz was in 4 spam comments" in reasons
     assert "this network sent spam before: 3 earlier comments from this network were spam" in reasons
-    assert "burst of comments from one network: 8 other comments from this network in the last minute" in reasons
+    assert (
+        "burst of comments from one network: 8 other comments from this network in the last minute" in reasons
+    )
     assert verdict.score > engine.check(SPAMMY, now=NOW).score
 
 

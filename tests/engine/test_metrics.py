@@ -32,7 +32,17 @@ def test_a_mixed_result_worked_by_hand():
 def test_keys_are_the_documented_ones():
     result = score([S, H], [S, H], [1.0, 0.0])
     assert list(result) == [
-        "n", "tp", "fp", "tn", "fn", "accuracy", "spam_caught", "blocked_ham", "f1", "mcc", "auc",
+        "n",
+        "tp",
+        "fp",
+        "tn",
+        "fn",
+        "accuracy",
+        "spam_caught",
+        "blocked_ham",
+        "f1",
+        "mcc",
+        "auc",
     ]
     assert all(result[key] == 1.0 for key in ("accuracy", "spam_caught", "f1", "mcc", "auc"))
     assert result["blocked_ham"] == 0.0

@@ -26,7 +26,12 @@ def shipped():
 def test_shipped_model_is_small_and_records_its_training_files(shipped):
     assert default_model_path().stat().st_size < 10_000_000
     files = {entry["file"] for entry in shipped.manifest}
-    assert {"Youtube01-Psy.csv", "Youtube02-KatyPerry.csv", "Youtube03-LMFAO.csv", "SMSSpamCollection"} <= files
+    assert {
+        "Youtube01-Psy.csv",
+        "Youtube02-KatyPerry.csv",
+        "Youtube03-LMFAO.csv",
+        "SMSSpamCollection",
+    } <= files
     assert all(len(entry["sha1"]) == 40 for entry in shipped.manifest)
     assert not any("Eminem" in f or "Shakira" in f for f in files)  # the held-out videos
 

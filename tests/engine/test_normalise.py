@@ -18,7 +18,7 @@ def test_accents_drop_in_the_skeleton_but_stay_in_text():
 
 
 def test_html_is_read_as_a_browser_shows_it():
-    n = normalise('Nice<br/>post &amp; <b>thanks</b><p>second</p>')
+    n = normalise("Nice<br/>post &amp; <b>thanks</b><p>second</p>")
     assert n.text == "nice\npost & thanks\nsecond"
 
 

@@ -44,8 +44,23 @@ def test_network_of_an_address(ip, network):
 
 @pytest.mark.parametrize(
     "ip",
-    ["", "unknown", "203.0.113", "203.0.113.300", "203.0.113.9:8080", "1.2.3.4, 5.6.7.8", "::g", "x" * 500,
-     "127.0.0.1", "::1", "0.0.0.0", "::", "fe80::1%eth0", "169.254.1.1", "224.0.0.1"],
+    [
+        "",
+        "unknown",
+        "203.0.113",
+        "203.0.113.300",
+        "203.0.113.9:8080",
+        "1.2.3.4, 5.6.7.8",
+        "::g",
+        "x" * 500,
+        "127.0.0.1",
+        "::1",
+        "0.0.0.0",
+        "::",
+        "fe80::1%eth0",
+        "169.254.1.1",
+        "224.0.0.1",
+    ],
 )
 def test_no_network_for_garbage_or_an_address_a_proxy_put_there(ip):
     assert network_of(ip) is None
@@ -65,7 +80,9 @@ def test_email_normalisation(address, normalised):
     assert normalise_email(address) == normalised
 
 
-@pytest.mark.parametrize("address", ["", "ann", "@example.org", "ann@localhost", "+tag@example.org", "a b@c.de"])
+@pytest.mark.parametrize(
+    "address", ["", "ann", "@example.org", "ann@localhost", "+tag@example.org", "a b@c.de"]
+)
 def test_not_an_email_address(address):
     assert normalise_email(address) is None
 
@@ -105,13 +122,17 @@ def test_shared_domains_and_the_site_itself_are_no_keys():
 
 
 def test_the_site_domain_comes_from_the_permalink_when_blog_is_missing():
-    found = keys(comment_content="as said in https://www.example.co.uk/older-story",
-                 permalink="https://www.example.co.uk/story/42")
+    found = keys(
+        comment_content="as said in https://www.example.co.uk/older-story",
+        permalink="https://www.example.co.uk/story/42",
+    )
     assert found == []
 
 
 def test_link_domains_are_deduplicated_and_capped():
-    content = " ".join(f"http://spam{i}.example{i % 15}.com/x http://www.spam.example{i % 15}.com" for i in range(30))
+    content = " ".join(
+        f"http://spam{i}.example{i % 15}.com/x http://www.spam.example{i % 15}.com" for i in range(30)
+    )
     found = [k for kind, k in keys(comment_content=content) if kind == "link_domain"]
     assert len(found) == MAX_LINK_DOMAINS == len(set(found))
 
@@ -168,11 +189,17 @@ def test_network_of_never_raises(text):
 
 
 @settings(max_examples=200, deadline=None)
-@given(st.fixed_dictionaries({
-    "user_ip": st.text(max_size=40), "comment_author_email": st.text(max_size=40),
-    "comment_author_url": st.text(max_size=40), "comment_content": st.text(max_size=200),
-    "blog": st.text(max_size=30),
-}))
+@given(
+    st.fixed_dictionaries(
+        {
+            "user_ip": st.text(max_size=40),
+            "comment_author_email": st.text(max_size=40),
+            "comment_author_url": st.text(max_size=40),
+            "comment_content": st.text(max_size=200),
+            "blog": st.text(max_size=30),
+        }
+    )
+)
 def test_reputation_keys_never_raise(fields):
     found = keys(**fields)
     assert len(found) == len(set(found))

@@ -62,8 +62,12 @@ def test_administrator_is_decisive_ham_even_with_the_spam_test_value():
 
 
 def test_names_like_the_test_value_are_not_the_test_value():
-    signals = check(comment_content="Nice one", comment_author="akismet guaranteed spammer",
-                    comment_author_email="guaranteed-spam@example.com", user_role="subscriber")
+    signals = check(
+        comment_content="Nice one",
+        comment_author="akismet guaranteed spammer",
+        comment_author_email="guaranteed-spam@example.com",
+        user_role="subscriber",
+    )
     assert "testvalues.spam" not in signals and "testvalues.administrator" not in signals
 
 
@@ -83,14 +87,16 @@ def test_filled_honeypot_is_a_near_certain_tell():
 
 
 def test_empty_honeypot_does_not_fire():
-    signals = check(comment_content="Great post.", honeypot_field_name="website_confirm",
-                    website_confirm="  ")
+    signals = check(
+        comment_content="Great post.", honeypot_field_name="website_confirm", website_confirm="  "
+    )
     assert "form.honeypot" not in signals
 
 
 def test_posted_within_seconds_of_page_load():
-    signals = check(comment_content="Nice blog! Visit my site",
-                    rendered_at=(NOW - timedelta(seconds=2)).isoformat())
+    signals = check(
+        comment_content="Nice blog! Visit my site", rendered_at=(NOW - timedelta(seconds=2)).isoformat()
+    )
     sig = signals["form.too_fast"]
     assert sig.name == "posted 2 s after the page loaded"
     assert sig.weight >= 1.5
@@ -104,16 +110,21 @@ def test_a_few_seconds_is_only_mildly_suspicious():
 
 
 def test_a_person_reading_first_is_not_too_fast():
-    signals = check(comment_content="I read this twice and still disagree with the conclusion.",
-                    rendered_at=(NOW - timedelta(minutes=4)).isoformat())
+    signals = check(
+        comment_content="I read this twice and still disagree with the conclusion.",
+        rendered_at=(NOW - timedelta(minutes=4)).isoformat(),
+    )
     assert "form.too_fast" not in signals and "form.bad_timestamp" not in signals
 
 
 def test_comment_date_is_the_posting_time_when_the_client_sends_one():
     # An Akismet client rechecking a comment an hour later: the comment was still posted in 1 s.
     rendered = NOW - timedelta(hours=1)
-    signals = check(comment_content="Nice", rendered_at=rendered.isoformat(),
-                    comment_date_gmt=(rendered + timedelta(seconds=1)).isoformat())
+    signals = check(
+        comment_content="Nice",
+        rendered_at=rendered.isoformat(),
+        comment_date_gmt=(rendered + timedelta(seconds=1)).isoformat(),
+    )
     assert signals["form.too_fast"].name == "posted 1 s after the page loaded"
 
 
@@ -134,8 +145,9 @@ def test_form_timestamp_from_the_future_or_long_ago_is_invalid(rendered, words):
 
 
 def test_old_post_is_not_a_signal():
-    signals = check(comment_content="Still useful in 2024, thanks.",
-                    comment_post_modified_gmt="2011-03-02T10:00:00Z")
+    signals = check(
+        comment_content="Still useful in 2024, thanks.", comment_post_modified_gmt="2011-03-02T10:00:00Z"
+    )
     assert not signals
 
 
@@ -143,22 +155,26 @@ def test_old_post_is_not_a_signal():
 
 
 def test_many_links():
-    signals = check(comment_content=(
-        "Great list! Also see http://best-essays.example.com, http://essay-help.example.net, "
-        "http://write-my-paper.example.org and http://cheap-essays.example.info for more tips"
-    ))
+    signals = check(
+        comment_content=(
+            "Great list! Also see http://best-essays.example.com, http://essay-help.example.net, "
+            "http://write-my-paper.example.org and http://cheap-essays.example.info for more tips"
+        )
+    )
     sig = signals["links.count"]
     assert sig.name == "too many links" and sig.weight > 0
     assert sig.evidence == "4 links, to 4 sites"
 
 
 def test_two_sources_in_a_real_comment_are_at_most_mild():
-    signals = check(comment_content=(
-        "The figures come from the ONS release (https://www.ons.gov.uk/economy) and the Bank of England's "
-        "inflation report at https://www.bankofengland.co.uk/monetary-policy-report, "
-        "both worth reading in full "
-        "before drawing conclusions about wages."
-    ))
+    signals = check(
+        comment_content=(
+            "The figures come from the ONS release (https://www.ons.gov.uk/economy) and the Bank of England's "
+            "inflation report at https://www.bankofengland.co.uk/monetary-policy-report, "
+            "both worth reading in full "
+            "before drawing conclusions about wages."
+        )
+    )
     assert "links.density" not in signals
     assert signals.get("links.count") is None or signals["links.count"].weight <= 0.5
 
@@ -185,10 +201,12 @@ def test_words_run_together_after_a_full_stop_are_not_links():
 
 
 def test_bbcode_and_html_links_in_one_comment():
-    signals = check(comment_content=(
-        'Thanks for sharing! <a href="http://pills.example.com">cheap viagra</a> '
-        "[url=http://casino.example.net]best online casino[/url]"
-    ))
+    signals = check(
+        comment_content=(
+            'Thanks for sharing! <a href="http://pills.example.com">cheap viagra</a> '
+            "[url=http://casino.example.net]best online casino[/url]"
+        )
+    )
     sig = signals["links.markup"]
     assert sig.name == "links written as HTML and as BBCode" and sig.weight >= 2
     anchor = signals["links.keyword_anchor"]
@@ -204,10 +222,12 @@ def test_bbcode_link():
 
 
 def test_plain_link_is_not_markup_and_a_plain_anchor_is_not_keywords():
-    signals = check(comment_content=(
-        'I wrote a longer reply on <a href="https://myblog.example.org/2024/05/pensions">my blog</a>, '
-        "mostly agreeing with the point about the triple lock."
-    ))
+    signals = check(
+        comment_content=(
+            'I wrote a longer reply on <a href="https://myblog.example.org/2024/05/pensions">my blog</a>, '
+            "mostly agreeing with the point about the triple lock."
+        )
+    )
     assert signals["links.markup"].name == "link written as HTML"
     assert "links.keyword_anchor" not in signals
 
@@ -232,9 +252,20 @@ def test_author_name_that_is_sales_keywords(author, words):
 
 @pytest.mark.parametrize(
     "author",
-    ["Mary Ann Smith", "Julius NM", "ElNino Melendez", "kobyoshi02", "George Best", "Seo Ji-hye",
-     "Nguyen Thi Loan", "Dr. J. R. Smith", "PinkyThePuppyProductions", "Walker's.Enchanted.Music.Channel",
-     "Александр Федоров", "Jean-Pierre Free"],
+    [
+        "Mary Ann Smith",
+        "Julius NM",
+        "ElNino Melendez",
+        "kobyoshi02",
+        "George Best",
+        "Seo Ji-hye",
+        "Nguyen Thi Loan",
+        "Dr. J. R. Smith",
+        "PinkyThePuppyProductions",
+        "Walker's.Enchanted.Music.Channel",
+        "Александр Федоров",
+        "Jean-Pierre Free",
+    ],
 )
 def test_people_s_names_do_not_fire(author):
     signals = check(comment_content="I agree with the point about pensions.", comment_author=author)
@@ -272,10 +303,12 @@ def test_author_url_on_a_shared_platform_is_not_self_promotion():
 
 
 def test_support_number_scam():
-    signals = check(comment_content=(
-        "Facing payroll errors? Call Quickbooks support number +1-888-555-0147 for instant help from "
-        "certified experts, available 24/7."
-    ))
+    signals = check(
+        comment_content=(
+            "Facing payroll errors? Call Quickbooks support number +1-888-555-0147 for instant help from "
+            "certified experts, available 24/7."
+        )
+    )
     phone, support = signals["contact.phone"], signals["contact.support"]
     assert phone.name == "toll-free phone number in the comment" and phone.weight > 0
     assert phone.evidence.startswith("+1-888") and "11 digits" in phone.evidence
@@ -320,7 +353,9 @@ def test_ordinary_phone_number_is_modest_evidence():
 
 
 def test_a_short_local_number_counts_only_after_a_word_like_call():
-    assert "contact.phone" in check(comment_content="The shop moved, my number is 555-0147 if you need a lift")
+    assert "contact.phone" in check(
+        comment_content="The shop moved, my number is 555-0147 if you need a lift"
+    )
     assert "contact.phone" not in check(comment_content="Ticket 555-0147 was closed without an answer")
 
 
@@ -356,10 +391,16 @@ def test_mentions_are_not_email_addresses():
 @pytest.mark.parametrize(
     ("text", "app", "shown"),
     [
-        ("I made $5,000 weekly with Mr. Harris's forex plan, contact him on WhatsApp +1 (929) 555-0178",
-         "WhatsApp", "+1 (92"),
-        ("Recover your lost crypto! Message Telegram: @recovery_expert_jane",
-         "Telegram", "@recovery_expert_jane"),
+        (
+            "I made $5,000 weekly with Mr. Harris's forex plan, contact him on WhatsApp +1 (929) 555-0178",
+            "WhatsApp",
+            "+1 (92",
+        ),
+        (
+            "Recover your lost crypto! Message Telegram: @recovery_expert_jane",
+            "Telegram",
+            "@recovery_expert_jane",
+        ),
         ("Join the signals group https://t.me/forexsignalsvip", "Telegram", "forexsi"),
     ],
 )
@@ -405,7 +446,9 @@ def test_acronyms_and_short_cries_are_not_shouting(text):
 
 
 def test_full_width_capitals_are_shouting_too():
-    assert "content.shouting" in check(comment_content="ＦＲＥＥ ＣＡＳＨ ＦＯＲ ＥＶＥＲＹＯＮＥ ＴＯＤＡＹ ＯＮＬＹ")
+    assert "content.shouting" in check(
+        comment_content="ＦＲＥＥ ＣＡＳＨ ＦＯＲ ＥＶＥＲＹＯＮＥ ＴＯＤＡＹ ＯＮＬＹ"
+    )
 
 
 @pytest.mark.parametrize(("text", "shown"), [("soooooo good!!", "oooooo"), ("Click now!!!!!!", "!!!!!!")])
@@ -461,8 +504,10 @@ def test_another_alphabet_than_the_site_s():
 
 
 def test_latin_spam_on_a_japanese_site():
-    sig = check(comment_content="Buy cheap viagra online without prescription, fast shipping worldwide",
-                blog_lang="ja")["language.script"]
+    sig = check(
+        comment_content="Buy cheap viagra online without prescription, fast shipping worldwide",
+        blog_lang="ja",
+    )["language.script"]
     assert "Latin" in sig.evidence and "Japanese" in sig.evidence
 
 
@@ -499,7 +544,10 @@ def test_an_english_comment_on_a_german_site():
         ("Me encanta esta canción", "en"),  # too short to judge
         ("ok lar i will be at home wif u later tonite then we go makan at the hawker centre k", "en"),
         ("Mix - PSY - GANGNAM STYLE (강남스타일) M/V: PSY - GANGNAM STYLE (강남스타일) M/V", "en"),
-        ("この記事はとても参考になりました。ありがとうございます。また読みに来ます。よろしくお願いします。", "ja"),
+        (
+            "この記事はとても参考になりました。ありがとうございます。また読みに来ます。よろしくお願いします。",
+            "ja",
+        ),
         ("Terima kasih atas artikelnya, sangat membantu saya memahami masalah ini dengan baik", "ms"),
     ],
 )
@@ -527,10 +575,14 @@ HAM = [
 
 @pytest.mark.parametrize("text", HAM)
 def test_honest_comments_fire_nothing_big(text):
-    signals = check(comment_content=text, comment_author="Mary Ann Smith",
-                    comment_author_email="mary@example.org", blog_lang="en",
-                    rendered_at=(NOW - timedelta(minutes=3)).isoformat(),
-                    permalink="https://news.example.co.uk/2024/05/bus-lane")
+    signals = check(
+        comment_content=text,
+        comment_author="Mary Ann Smith",
+        comment_author_email="mary@example.org",
+        blog_lang="en",
+        rendered_at=(NOW - timedelta(minutes=3)).isoformat(),
+        permalink="https://news.example.co.uk/2024/05/bus-lane",
+    )
     assert sum(s.weight for s in signals.values()) <= 0.5, signals
     assert decide(-2.0, tuple(signals.values())).verdict == "ham"
 
@@ -545,18 +597,27 @@ def test_a_blatant_spam_gathers_enough_to_be_discarded():
         url2="http://cheap-pills.example.com",
         rendered_at=(NOW - timedelta(seconds=1)).isoformat(),
     )
-    assert {"form.honeypot", "form.too_fast", "links.markup", "links.keyword_anchor", "links.author_keywords",
-            "contact.phone", "content.repeated"} <= set(signals)
+    assert {
+        "form.honeypot",
+        "form.too_fast",
+        "links.markup",
+        "links.keyword_anchor",
+        "links.author_keywords",
+        "contact.phone",
+        "content.repeated",
+    } <= set(signals)
     assert decide(0.0, tuple(signals.values())).verdict == "discard"
 
 
 def test_every_check_has_a_stable_dotted_code_and_a_readable_name():
     spam = check(
-        comment_content=('Buy vіagra <a href="http://x.example.com">cheap pills</a> '
-                         "[url=http://y.example.net]best casino[/url] http://z.example.org "
-                         "http://w.example.info http://v.example.biz "
-                         "Call Quickbooks support number 1-888-555-0147, WhatsApp +234 803 555 0199, "
-                         "mail sales@pills.example.com!!!!!! FREE FREE FREE FREE FREE FREE"),
+        comment_content=(
+            'Buy vіagra <a href="http://x.example.com">cheap pills</a> '
+            "[url=http://y.example.net]best casino[/url] http://z.example.org "
+            "http://w.example.info http://v.example.biz "
+            "Call Quickbooks support number 1-888-555-0147, WhatsApp +234 803 555 0199, "
+            "mail sales@pills.example.com!!!!!! FREE FREE FREE FREE FREE FREE"
+        ),
         comment_author="www.cheap-pills.com",
         comment_author_url="http://x.example.com",
         honeypot_field_name="hp",
@@ -586,8 +647,12 @@ def test_checks_are_pure_and_deterministic():
     seconds=st.one_of(st.none(), st.floats(min_value=-1e8, max_value=1e8, allow_nan=False)),
 )
 def test_no_check_fails_on_odd_input(content, author, url, blog_lang, seconds):
-    fields = {"comment_content": content, "comment_author": author, "comment_author_url": url,
-              "blog_lang": blog_lang}
+    fields = {
+        "comment_content": content,
+        "comment_author": author,
+        "comment_author_url": url,
+        "blog_lang": blog_lang,
+    }
     if seconds is not None:
         fields["rendered_at"] = (NOW - timedelta(seconds=seconds)).isoformat()
     for sig in check(**fields).values():

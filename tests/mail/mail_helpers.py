@@ -16,8 +16,11 @@ SECRET = fixtures.SECRET
 def mail_env(port: int) -> dict[str, str]:
     """Settings for a server that mails through the test's SMTP server on `port` (no TLS there)."""
     return {
-        "PORCH_SMTP_HOST": "127.0.0.1", "PORCH_SMTP_PORT": str(port), "PORCH_SMTP_STARTTLS": "false",
-        "PORCH_MAIL_FROM": "comments@example.org", "PORCH_MAIL_POLL_SECONDS": "0.2",
+        "PORCH_SMTP_HOST": "127.0.0.1",
+        "PORCH_SMTP_PORT": str(port),
+        "PORCH_SMTP_STARTTLS": "false",
+        "PORCH_MAIL_FROM": "comments@example.org",
+        "PORCH_MAIL_POLL_SECONDS": "0.2",
         "PORCH_MAIL_RETRY_SECONDS": "0.2",
     }
 

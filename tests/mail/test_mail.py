@@ -12,8 +12,19 @@ from __future__ import annotations
 import time
 
 import httpx
-from mail_helpers import SECRET, add_member, address, configure, free_port, links, mail_env, start_server, store_for, \
-    wait_for, whole
+from mail_helpers import (
+    SECRET,
+    add_member,
+    address,
+    configure,
+    free_port,
+    links,
+    mail_env,
+    start_server,
+    store_for,
+    wait_for,
+    whole,
+)
 
 HAM = "Thanks for the thoughtful write-up, I learned a lot from the section on soil."
 
@@ -66,7 +77,9 @@ def test_held_comment_notifies_moderators_and_the_link_publishes_it(mail_server,
         assert again.status_code == 200 and "Already published" in again.text
 
 
-def test_a_moderator_who_unsubscribed_turns_notices_back_on_in_the_dashboard(mail_server, mail_store, smtp, make_site):
+def test_a_moderator_who_unsubscribed_turns_notices_back_on_in_the_dashboard(
+    mail_server, mail_store, smtp, make_site
+):
     from porch.server.auth import SESSION_COOKIE
     from porch.store.accounts import AccountStore
 
@@ -80,7 +93,12 @@ def test_a_moderator_who_unsubscribed_turns_notices_back_on_in_the_dashboard(mai
         dash.cookies.set(SESSION_COOKIE, token)
         post(c, site, "First question: does clay hold water longer than sand?")
         notice = smtp.wait(mod)[0]
-        assert httpx.post(notice["List-Unsubscribe"].strip("<>"), data={"List-Unsubscribe": "One-Click"}).status_code == 200
+        assert (
+            httpx.post(
+                notice["List-Unsubscribe"].strip("<>"), data={"List-Unsubscribe": "One-Click"}
+            ).status_code
+            == 200
+        )
         assert "You turned off e-mail notices" in dash.get(f"/admin/{site.public_id}/").text
         post(c, site, "Second question: and what about loam, is it in between?")
         time.sleep(1.5)  # several sender rounds (0.2 s each here): no notice may arrive
@@ -105,7 +123,9 @@ def test_spam_link_marks_spam(mail_server, mail_store, smtp, make_site):
         assert status_of(mail_store, made["id"]) == "spam"
 
 
-def test_reply_notifications_need_confirmation_and_stop_after_unsubscribe(mail_server, mail_store, smtp, make_site):
+def test_reply_notifications_need_confirmation_and_stop_after_unsubscribe(
+    mail_server, mail_store, smtp, make_site
+):
     site, _ = make_site()
     ann, bob, carol, dave = address("ann"), address("bob"), address("carol"), address("dave")
     with mail_server.client() as c:
@@ -118,8 +138,15 @@ def test_reply_notifications_need_confirmation_and_stop_after_unsubscribe(mail_s
 
         # a reply before Ann confirmed: no mail to her. Bob's own confirmation mail is queued
         # after it and marks the point by which a reply notification would have been sent.
-        post(c, site, "I agree with Ann, the soil section was the best part.", author="Bob", email=bob,
-             parent=parent["id"], notify=True)
+        post(
+            c,
+            site,
+            "I agree with Ann, the soil section was the best part.",
+            author="Bob",
+            email=bob,
+            parent=parent["id"],
+            notify=True,
+        )
         smtp.wait(bob)
         assert len(smtp.to(ann)) == 1
 
@@ -147,13 +174,23 @@ def test_reply_notifications_need_confirmation_and_stop_after_unsubscribe(mail_s
 
         # RFC 8058 one-click unsubscribe, as a mail client sends it
         target = note["List-Unsubscribe"].strip("<>")
-        r = httpx.post(target, content=b"List-Unsubscribe=One-Click",
-                       headers={"Content-Type": "application/x-www-form-urlencoded"})
+        r = httpx.post(
+            target,
+            content=b"List-Unsubscribe=One-Click",
+            headers={"Content-Type": "application/x-www-form-urlencoded"},
+        )
         assert r.status_code == 200 and "no more e-mail" in r.text
         assert httpx.get(target).status_code == 200  # the page now says it is done
 
-        post(c, site, "Dave: one more reply, which Ann should not hear of.", author="Dave", email=dave,
-             parent=parent["id"], notify=True)
+        post(
+            c,
+            site,
+            "Dave: one more reply, which Ann should not hear of.",
+            author="Dave",
+            email=dave,
+            parent=parent["id"],
+            notify=True,
+        )
         smtp.wait(dave)  # the marker, as above
         assert len(smtp.to(ann)) == 2
         # and the old confirmation link does not subscribe her again
@@ -166,15 +203,29 @@ def test_reply_published_by_a_moderator_notifies(mail_server, mail_store, smtp, 
     with mail_server.client() as c:
         parent = post(c, site, HAM, email=ann, notify=True)
         assert parent["status"] == "pending"
-        assert c.post(f"/api/v1/comments/{parent['id']}/approve",
-                      headers={"Authorization": f"Bearer {key}"}).status_code == 200
+        assert (
+            c.post(
+                f"/api/v1/comments/{parent['id']}/approve", headers={"Authorization": f"Bearer {key}"}
+            ).status_code
+            == 200
+        )
         (confirm,) = links(smtp.wait(ann)[0], "/mail/confirm/")
         assert httpx.post(confirm).status_code == 200
-        reply = post(c, site, "Bob's first comment here: which chapter covers compost?", author="Bob", email=bob,
-                     parent=parent["id"])
+        reply = post(
+            c,
+            site,
+            "Bob's first comment here: which chapter covers compost?",
+            author="Bob",
+            email=bob,
+            parent=parent["id"],
+        )
         assert reply["status"] == "pending"  # held: not published, so no mail yet
-        assert c.post(f"/api/v1/comments/{reply['id']}/approve",
-                      headers={"Authorization": f"Bearer {key}"}).status_code == 200
+        assert (
+            c.post(
+                f"/api/v1/comments/{reply['id']}/approve", headers={"Authorization": f"Bearer {key}"}
+            ).status_code
+            == 200
+        )
         note = smtp.wait(ann, 2)[1]
         assert "which chapter covers compost" in note.get_content() and bob not in whole(note)
 
@@ -204,13 +255,15 @@ def test_bad_links_get_a_clear_4xx(mail_server, mail_store, make_site):
     forge = Links(b"not the server's secret", mail_server.url)
     real = Links(SECRET.encode(), mail_server.url)
     cases = [
-        "/mail/confirm/nonsense", "/mail/unsubscribe/x.y", "/mail/moderate/" + "a" * 400,
-        forge.url("c", site.id, "0" * 32, 7)[len(mail_server.url):],
-        forge.url("m", site.id, "1-approve-1", 7)[len(mail_server.url):],
-        real.url("c", site.id, "0" * 32, -1)[len(mail_server.url):],  # expired
-        real.url("u", 999_999, "0" * 32, None)[len(mail_server.url):],  # no such site
-        real.url("m", site.id, "999999-approve-1", 7)[len(mail_server.url):],  # not a member
-        real.url("m", site.id, "1-publish-1", 7)[len(mail_server.url):],  # no such action
+        "/mail/confirm/nonsense",
+        "/mail/unsubscribe/x.y",
+        "/mail/moderate/" + "a" * 400,
+        forge.url("c", site.id, "0" * 32, 7)[len(mail_server.url) :],
+        forge.url("m", site.id, "1-approve-1", 7)[len(mail_server.url) :],
+        real.url("c", site.id, "0" * 32, -1)[len(mail_server.url) :],  # expired
+        real.url("u", 999_999, "0" * 32, None)[len(mail_server.url) :],  # no such site
+        real.url("m", site.id, "999999-approve-1", 7)[len(mail_server.url) :],  # not a member
+        real.url("m", site.id, "1-publish-1", 7)[len(mail_server.url) :],  # no such action
     ]
     with mail_server.client() as c:
         for path in cases:

@@ -77,8 +77,18 @@ def start_server(database_url: str, data_dir: Path, *, workers: int = 1, env: di
         **(env or {}),
     }
     full_env.pop("PORCH_CONFIG", None)
-    cmd = [sys.executable, "-m", "porch.cli", "serve", "--port", str(port), "--workers", str(workers),
-           "--database-url", database_url]
+    cmd = [
+        sys.executable,
+        "-m",
+        "porch.cli",
+        "serve",
+        "--port",
+        str(port),
+        "--workers",
+        str(workers),
+        "--database-url",
+        database_url,
+    ]
     with open(log, "wb") as out:
         process = subprocess.Popen(cmd, stdout=out, stderr=subprocess.STDOUT, env=full_env, cwd=str(data_dir))
     server = Server(f"http://127.0.0.1:{port}", port, process, database_url, data_dir, log)
@@ -134,8 +144,12 @@ def backend(request, tmp_path_factory):
     if request.param == "postgresql":
         url = os.environ.get(PG_ENV)
         if not url:
-            pytest.skip(f"PostgreSQL tests are off: set {PG_ENV}=postgresql://postgres@127.0.0.1:5432/test (.ci/run does)")
-        b = Backend("postgresql", tmp_path_factory.mktemp("pg"), url.replace("postgresql+psycopg://", "postgresql://"))
+            pytest.skip(
+                f"PostgreSQL tests are off: set {PG_ENV}=postgresql://postgres@127.0.0.1:5432/test (.ci/run does)"
+            )
+        b = Backend(
+            "postgresql", tmp_path_factory.mktemp("pg"), url.replace("postgresql+psycopg://", "postgresql://")
+        )
     else:
         b = Backend("sqlite", tmp_path_factory.mktemp("sqlite"))
     yield b
@@ -243,4 +257,3 @@ def wait_for(predicate, timeout: float = 15.0, interval: float = 0.05):
 @pytest.fixture(scope="session")
 def api_key(store) -> str:
     return store.add_site("https://fuzz.example", "fuzz")[1]
-

@@ -42,27 +42,42 @@ def test_invalid_explains_why(server, new_site):
 def test_check_answers_true_false_with_guid(server, new_site):
     _, key = new_site()
     with server.client() as c:
-        spam = c.post("/1.1/comment-check", data=form(key, comment_author="akismet-guaranteed-spam", comment_content="hi"))
+        spam = c.post(
+            "/1.1/comment-check",
+            data=form(key, comment_author="akismet-guaranteed-spam", comment_content="hi"),
+        )
         assert spam.content == b"true"
-        ham = c.post("/1.1/comment-check", data=form(key, user_role="administrator", comment_content=HAM_TEXT))
+        ham = c.post(
+            "/1.1/comment-check", data=form(key, user_role="administrator", comment_content=HAM_TEXT)
+        )
         assert ham.content == b"false"
         for r in (spam, ham):
             assert uuid.UUID(r.headers["x-akismet-guid"])
             assert "x-akismet-pro-tip" not in r.headers
         assert spam.headers["x-akismet-guid"] != ham.headers["x-akismet-guid"]
         # the documented test e-mail, in any case
-        r = c.post("/1.1/comment-check", data=form(key, comment_author_email="Akismet-Guaranteed-Spam@example.com"))
+        r = c.post(
+            "/1.1/comment-check", data=form(key, comment_author_email="Akismet-Guaranteed-Spam@example.com")
+        )
         assert r.content == b"true"
 
 
 def test_blatant_spam_gets_discard_pro_tip(server, new_site):
     _, key = new_site()
-    text = "BUY CHEAP VIAGRA CIALIS CASINO LOANS http://pills.example http://casino.example http://loans.example"
+    text = (
+        "BUY CHEAP VIAGRA CIALIS CASINO LOANS http://pills.example http://casino.example http://loans.example"
+    )
     with server.client() as c:
         r = c.post(
             "/1.1/comment-check",
-            data=form(key, comment_content=text, comment_author="cheap viagra casino", comment_author_url="http://pills.example",
-                      honeypot_field_name="hp_website", hp_website="http://pills.example"),
+            data=form(
+                key,
+                comment_content=text,
+                comment_author="cheap viagra casino",
+                comment_author_url="http://pills.example",
+                honeypot_field_name="hp_website",
+                hp_website="http://pills.example",
+            ),
         )
     assert r.content == b"true"
     assert r.headers["x-akismet-pro-tip"] == "discard"
@@ -71,10 +86,16 @@ def test_blatant_spam_gets_discard_pro_tip(server, new_site):
 def test_honeypot_field(server, new_site):
     _, key = new_site()
     with server.client() as c:
-        filled = c.post("/api/v1/check", headers={"Authorization": f"Bearer {key}"},
-                        json={"comment_content": HAM_TEXT, "honeypot_field_name": "hp", "hp": "gotcha"})
-        empty = c.post("/api/v1/check", headers={"Authorization": f"Bearer {key}"},
-                       json={"comment_content": HAM_TEXT, "honeypot_field_name": "hp", "hp": ""})
+        filled = c.post(
+            "/api/v1/check",
+            headers={"Authorization": f"Bearer {key}"},
+            json={"comment_content": HAM_TEXT, "honeypot_field_name": "hp", "hp": "gotcha"},
+        )
+        empty = c.post(
+            "/api/v1/check",
+            headers={"Authorization": f"Bearer {key}"},
+            json={"comment_content": HAM_TEXT, "honeypot_field_name": "hp", "hp": ""},
+        )
     assert "form.honeypot" in [s["code"] for s in filled.json()["signals"]]
     assert "form.honeypot" not in [s["code"] for s in empty.json()["signals"]]
     assert filled.json()["score"] > empty.json()["score"]
@@ -83,19 +104,34 @@ def test_honeypot_field(server, new_site):
 def test_legacy_key_in_host(server, new_site):
     _, key = new_site()
     with server.client() as c:
-        r = c.post("/1.1/comment-check", headers={"Host": f"{key}.rest.akismet.com"},
-                   data={"blog": "https://blog.example.org", "user_ip": "1.2.3.4", "user_role": "administrator"})
+        r = c.post(
+            "/1.1/comment-check",
+            headers={"Host": f"{key}.rest.akismet.com"},
+            data={"blog": "https://blog.example.org", "user_ip": "1.2.3.4", "user_role": "administrator"},
+        )
         assert r.content == b"false"
-        r = c.post("/1.1/comment-check", headers={"Host": f"{'f' * 32}.rest.akismet.com"},
-                   data={"blog": "https://blog.example.org", "user_ip": "1.2.3.4"})
+        r = c.post(
+            "/1.1/comment-check",
+            headers={"Host": f"{'f' * 32}.rest.akismet.com"},
+            data={"blog": "https://blog.example.org", "user_ip": "1.2.3.4"},
+        )
         assert r.content == b"invalid"
 
 
 def test_unknown_fields_and_wordpress_extras_are_accepted(server, new_site):
     _, key = new_site()
     wp = {f"POST_field_{i}": "x" * 20 for i in range(60)}
-    wp.update({"SERVER_SOFTWARE": "nginx", "HTTP_ACCEPT": "text/html", "comment_post_ID": "12", "blog_lang": "en_US",
-               "blog_charset": "UTF-8", "comment_type": "comment", "user_role": "administrator"})
+    wp.update(
+        {
+            "SERVER_SOFTWARE": "nginx",
+            "HTTP_ACCEPT": "text/html",
+            "comment_post_ID": "12",
+            "blog_lang": "en_US",
+            "blog_charset": "UTF-8",
+            "comment_type": "comment",
+            "user_role": "administrator",
+        }
+    )
     with server.client() as c:
         r = c.post("/1.1/comment-check", data=form(key, comment_content=HAM_TEXT, **wp))
     assert r.content == b"false"
@@ -113,11 +149,17 @@ def test_submit_answers_thanks_exactly(server, new_site):
 def test_charset_and_bad_encoding(server, new_site):
     _, key = new_site()
     with server.client() as c:
-        latin = "api_key={}&blog=b&user_ip=1.2.3.4&user_role=administrator&blog_charset=ISO-8859-1&comment_content=caf%E9".format(key)
-        r = c.post("/1.1/comment-check", content=latin, headers={"Content-Type": "application/x-www-form-urlencoded"})
+        latin = "api_key={}&blog=b&user_ip=1.2.3.4&user_role=administrator&blog_charset=ISO-8859-1&comment_content=caf%E9".format(
+            key
+        )
+        r = c.post(
+            "/1.1/comment-check", content=latin, headers={"Content-Type": "application/x-www-form-urlencoded"}
+        )
         assert r.content == b"false"
         bad = "api_key={}&blog=b&user_ip=1.2.3.4&comment_content=caf%E9%FF".format(key)
-        r = c.post("/1.1/comment-check", content=bad, headers={"Content-Type": "application/x-www-form-urlencoded"})
+        r = c.post(
+            "/1.1/comment-check", content=bad, headers={"Content-Type": "application/x-www-form-urlencoded"}
+        )
         assert r.status_code == 400 and b"UTF-8" in r.content
 
 
@@ -133,8 +175,15 @@ def test_key_sites_and_usage_limit(server, new_site):
             if body[month] and body[month][0]["api_calls"] == "2":
                 break
         (row,) = body[month]
-        assert row == {"site": site.url, "api_calls": "2", "spam": "1", "ham": "1", "missed_spam": "0",
-                       "false_positives": "0", "is_revoked": False}
+        assert row == {
+            "site": site.url,
+            "api_calls": "2",
+            "spam": "1",
+            "ham": "1",
+            "missed_spam": "0",
+            "false_positives": "0",
+            "is_revoked": False,
+        }
         assert body["total"] == 1
         csv = c.post("/1.2/key-sites", data={"api_key": key, "format": "csv"}).text.splitlines()
         assert csv[0].startswith(f"Active sites for {key} during {month}")
@@ -154,14 +203,18 @@ def test_is_test_checks_and_feedback_never_train(server, new_site, store):
             r = c.post("/1.1/submit-spam", data=form(key, comment_content=text, is_test="1"))
             assert r.content == THANKS
         before = store.max_event_id()
-        r = c.post("/api/v1/check", headers={"Authorization": f"Bearer {key}"}, json={"comment_content": text})
+        r = c.post(
+            "/api/v1/check", headers={"Authorization": f"Bearer {key}"}, json={"comment_content": text}
+        )
         assert not [s for s in r.json()["signals"] if s["code"].startswith(("campaign", "reputation"))]
     from sqlalchemy import select
 
     from porch.store.schema import feedback_events
 
     with store.engine.connect() as conn:
-        assert conn.execute(select(feedback_events).where(feedback_events.c.site_id == site.id)).first() is None
+        assert (
+            conn.execute(select(feedback_events).where(feedback_events.c.site_id == site.id)).first() is None
+        )
     assert store.max_event_id() == before
 
 
@@ -169,16 +222,29 @@ def test_recheck_is_not_a_copy_of_itself(server, new_site):
     _, key = new_site()
     text = "I disagree with the author about the new bridge, the old one worked fine for decades"
     with server.client() as c:
-        first = c.post("/api/v1/check", headers={"Authorization": f"Bearer {key}"},
-                       json={"comment_content": text, "user_ip": "203.0.113.9", "permalink": "https://b.example/p/1"})
+        first = c.post(
+            "/api/v1/check",
+            headers={"Authorization": f"Bearer {key}"},
+            json={"comment_content": text, "user_ip": "203.0.113.9", "permalink": "https://b.example/p/1"},
+        )
         assert first.status_code == 200
         for _ in range(50):
-            again = c.post("/api/v1/check", headers={"Authorization": f"Bearer {key}"},
-                           json={"comment_content": text, "user_ip": "203.0.113.9", "permalink": "https://b.example/p/1",
-                                 "recheck_reason": "edit"})
+            again = c.post(
+                "/api/v1/check",
+                headers={"Authorization": f"Bearer {key}"},
+                json={
+                    "comment_content": text,
+                    "user_ip": "203.0.113.9",
+                    "permalink": "https://b.example/p/1",
+                    "recheck_reason": "edit",
+                },
+            )
             codes = [s["code"] for s in again.json()["signals"]]
             assert "campaign.copies" not in codes and "limits.burst" not in codes
-        r = c.post("/1.1/comment-check", data=form(key, comment_content=text, recheck_reason="edit", user_role="administrator"))
+        r = c.post(
+            "/1.1/comment-check",
+            data=form(key, comment_content=text, recheck_reason="edit", user_role="administrator"),
+        )
         assert r.content == b"false"
 
 

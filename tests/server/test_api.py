@@ -10,8 +10,15 @@ from schemathesis.checks import not_a_server_error
 def test_check_explains_itself(server, new_site):
     _, key = new_site()
     with server.client() as c:
-        r = c.post("/api/v1/check", headers={"Authorization": f"Bearer {key}"},
-                   json={"comment_content": "hi", "comment_author": "akismet-guaranteed-spam", "custom_field": [1, 2]})
+        r = c.post(
+            "/api/v1/check",
+            headers={"Authorization": f"Bearer {key}"},
+            json={
+                "comment_content": "hi",
+                "comment_author": "akismet-guaranteed-spam",
+                "custom_field": [1, 2],
+            },
+        )
         assert r.status_code == 200
         body = r.json()
         assert body["verdict"] == "spam" and body["spam"] is True and body["score"] == 1.0
@@ -19,15 +26,28 @@ def test_check_explains_itself(server, new_site):
         assert body["signals"][0]["code"] == "testvalues.spam"
         assert c.post("/api/v1/check", json={"comment_content": "x"}).status_code == 401
         assert c.post("/api/v1/check", headers={"Authorization": "Bearer nope"}, json={}).status_code == 401
-        assert c.post("/api/v1/feedback", headers={"Authorization": f"Bearer {key}"}, json={"label": "maybe"}).status_code == 422
-        assert c.post("/api/v1/feedback", headers={"Authorization": f"Bearer {key}"}, json={"label": "spam"}).status_code == 422
+        assert (
+            c.post(
+                "/api/v1/feedback", headers={"Authorization": f"Bearer {key}"}, json={"label": "maybe"}
+            ).status_code
+            == 422
+        )
+        assert (
+            c.post(
+                "/api/v1/feedback", headers={"Authorization": f"Bearer {key}"}, json={"label": "spam"}
+            ).status_code
+            == 422
+        )
 
 
 def test_health_and_metrics(server, new_site):
     _, key = new_site()
     with server.client() as c:
         assert c.get("/health").json() == {"status": "ok"}
-        c.post("/1.1/comment-check", data={"api_key": key, "blog": "b", "user_ip": "1.2.3.4", "user_role": "administrator"})
+        c.post(
+            "/1.1/comment-check",
+            data={"api_key": key, "blog": "b", "user_ip": "1.2.3.4", "user_role": "administrator"},
+        )
         text = c.get("/metrics").text
     for name in ("porch_checks_total", "porch_check_seconds_bucket", "porch_feedback_total"):
         assert name in text
@@ -41,6 +61,7 @@ def test_no_server_errors(server, api_key):
     operations = [result.ok() for result in schema.get_all_operations()]
     assert len(operations) >= 8
     for operation in operations:
+
         @given(case=operation.as_strategy())
         @settings(max_examples=40, deadline=None, suppress_health_check=list(HealthCheck), database=None)
         def run(case):

@@ -31,7 +31,9 @@ def test_concurrent_checks_from_many_sites_get_their_own_answers(server, new_sit
         site, key = sites[i % 3]
         spam = i % 2 == 0
         fields = {"blog": site.url, "user_ip": f"192.0.2.{i}", "comment_content": f"{HAM} ({i})"}
-        fields.update({"comment_author": "akismet-guaranteed-spam"} if spam else {"user_role": "administrator"})
+        fields.update(
+            {"comment_author": "akismet-guaranteed-spam"} if spam else {"user_role": "administrator"}
+        )
         with server.client() as c:
             if i % 4 < 2:
                 r = c.post("/1.1/comment-check", data={"api_key": key, **fields})
@@ -41,7 +43,9 @@ def test_concurrent_checks_from_many_sites_get_their_own_answers(server, new_sit
 
     with ThreadPoolExecutor(24) as pool:
         answers = list(pool.map(one, range(48)))
-    assert [(status, said) for _, spam, status, said, _ in answers] == [(200, spam) for _, spam, *_ in answers]
+    assert [(status, said) for _, spam, status, said, _ in answers] == [
+        (200, spam) for _, spam, *_ in answers
+    ]
     guids = [guid for *_, guid in answers]
     assert len(set(guids)) == len(guids)
     deadline = time.monotonic() + 10
@@ -63,7 +67,9 @@ def state(backend, tmp_path_factory):
     from porch.server.app import build_state
 
     settings = load_settings(
-        database_url=backend.database("batching"), data_dir=tmp_path_factory.mktemp("batching"), secret_key=SECRET
+        database_url=backend.database("batching"),
+        data_dir=tmp_path_factory.mktemp("batching"),
+        secret_key=SECRET,
     )
     state = build_state(settings)
     yield state
@@ -87,24 +93,35 @@ CAMPAIGN = "Make money from home with this one simple trick, thousands of reader
 def test_a_campaign_inside_one_batch_is_seen_by_its_later_copies(state):
     a, b = _site(state), _site(state)
     requests = [
-        CheckRequest(a, {"comment_content": CAMPAIGN, "user_ip": f"203.0.{i}.9", "permalink": f"{a.url}/p/{i}"},
-                     "api")
+        CheckRequest(
+            a, {"comment_content": CAMPAIGN, "user_ip": f"203.0.{i}.9", "permalink": f"{a.url}/p/{i}"}, "api"
+        )
         for i in range(6)
     ] + [CheckRequest(b, {"comment_content": CAMPAIGN, "user_ip": "203.0.99.9"}, "api")]
     results = state["service"].check_batch(requests)
     assert "campaign.copies" not in _codes(results[0]) + _codes(results[1]) + _codes(results[2])
     # from the fourth copy on, three earlier copies from three networks: a campaign
     assert all("campaign.copies" in _codes(r) for r in results[3:6])
-    assert "3 other comments" in next(s.evidence for s in results[3].verdict.signals if s.code == "campaign.copies")
+    assert "3 other comments" in next(
+        s.evidence for s in results[3].verdict.signals if s.code == "campaign.copies"
+    )
     assert "campaign.copies" not in _codes(results[6])  # site B sees nothing of site A's copies
 
 
 def test_a_burst_inside_one_batch_counts_and_rechecks_do_not(state):
     site = _site(state)
     texts = [f"Comment number {i} about the council meeting and the new bus timetable" for i in range(8)]
-    requests = [CheckRequest(site, {"comment_content": t, "user_ip": "198.51.100.20"}, "akismet") for t in texts]
-    requests.insert(1, CheckRequest(site, {"comment_content": texts[0], "user_ip": "198.51.100.20",
-                                           "recheck_reason": "edit"}, "akismet"))
+    requests = [
+        CheckRequest(site, {"comment_content": t, "user_ip": "198.51.100.20"}, "akismet") for t in texts
+    ]
+    requests.insert(
+        1,
+        CheckRequest(
+            site,
+            {"comment_content": texts[0], "user_ip": "198.51.100.20", "recheck_reason": "edit"},
+            "akismet",
+        ),
+    )
     results = state["service"].check_batch(requests)
     burst = ["limits.burst" in _codes(r) for r in results]
     # from the 7th request on, five others from the network came before it (the recheck does not count)
@@ -116,8 +133,11 @@ def test_a_burst_inside_one_batch_counts_and_rechecks_do_not(state):
 def test_a_broken_request_fails_alone(state):
     site = _site(state)
     results = state["service"].check_batch(
-        [CheckRequest(site, {"comment_content": HAM}, "api"), CheckRequest(site, None, "api"),  # type: ignore[arg-type]
-         CheckRequest(site, {"comment_content": HAM, "comment_author": "akismet-guaranteed-spam"}, "api")]
+        [
+            CheckRequest(site, {"comment_content": HAM}, "api"),
+            CheckRequest(site, None, "api"),  # type: ignore[arg-type]
+            CheckRequest(site, {"comment_content": HAM, "comment_author": "akismet-guaranteed-spam"}, "api"),
+        ]
     )
     assert not results[0].verdict.spam and results[2].verdict.spam
     assert isinstance(results[1], Exception)
@@ -128,11 +148,21 @@ def test_a_batch_gives_the_verdicts_of_one_by_one_checks(state):
     service = state["service"]
     comments = [
         {"comment_content": HAM, "user_ip": "192.0.2.1", "comment_author_email": "reader@example.org"},
-        {"comment_content": "CHEAP PILLS http://pills.example http://casino.example buy now", "user_ip": "198.51.100.2"},
-        {"comment_content": "Great write-up on the harbour project, the photos are lovely", "user_ip": "2001:db8::1",
-         "comment_author_url": "https://blog.example.net"},
-        {"comment_content": "subscribe to my channel for giveaways every week!!!", "user_ip": "203.0.113.4",
-         "honeypot_field_name": "hp", "hp": "filled"},
+        {
+            "comment_content": "CHEAP PILLS http://pills.example http://casino.example buy now",
+            "user_ip": "198.51.100.2",
+        },
+        {
+            "comment_content": "Great write-up on the harbour project, the photos are lovely",
+            "user_ip": "2001:db8::1",
+            "comment_author_url": "https://blog.example.net",
+        },
+        {
+            "comment_content": "subscribe to my channel for giveaways every week!!!",
+            "user_ip": "203.0.113.4",
+            "honeypot_field_name": "hp",
+            "hp": "filled",
+        },
     ]
     # One network each: the check log is written behind the answers, so how many of the batch's
     # rows a later one-by-one check counts as recent traffic from its network would be timing.
@@ -149,7 +179,11 @@ def test_service_hashes_keys_as_the_engine_does(state):
     site = _site(state)
     service = state["service"]
     secret = state["store"].site_secret(site.id)
-    for kind, key in [("network", "198.51.100.0/24"), ("email", "ä@example.org"), ("page", "https://x/\udcff")]:
+    for kind, key in [
+        ("network", "198.51.100.0/24"),
+        ("email", "ä@example.org"),
+        ("page", "https://x/\udcff"),
+    ]:
         assert service.hashed_key(site.id, kind, key) == hashed_key(secret, kind, key)
 
 
@@ -159,9 +193,12 @@ def test_concurrent_checks_form_batches_and_a_lone_one_goes_at_once(state):
 
     async def run():
         before = (batcher.batches, batcher.checked)
-        results = await asyncio.gather(*(
-            batcher.check(site, {"comment_content": f"{HAM} {i}", "user_ip": f"192.0.2.{i}"}, "api") for i in range(40)
-        ))
+        results = await asyncio.gather(
+            *(
+                batcher.check(site, {"comment_content": f"{HAM} {i}", "user_ip": f"192.0.2.{i}"}, "api")
+                for i in range(40)
+            )
+        )
         during = (batcher.batches - before[0], batcher.checked - before[1])
         lone = await batcher.check(site, {"comment_content": HAM}, "api")
         return results, during, lone

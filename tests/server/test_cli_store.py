@@ -15,8 +15,14 @@ from porch_server_fixtures import SECRET, wait_for
 
 def porch(*args: str, env: dict | None = None, cwd=None) -> subprocess.CompletedProcess:
     full = {**os.environ, "PORCH_SECRET_KEY": SECRET, **(env or {})}
-    return subprocess.run([sys.executable, "-m", "porch.cli", *args], capture_output=True, text=True, env=full,
-                          timeout=120, cwd=cwd)
+    return subprocess.run(
+        [sys.executable, "-m", "porch.cli", *args],
+        capture_output=True,
+        text=True,
+        env=full,
+        timeout=120,
+        cwd=cwd,
+    )
 
 
 def test_site_add_list_revoke(server, tmp_path):
@@ -29,21 +35,34 @@ def test_site_add_list_revoke(server, tmp_path):
     listed = porch("site", "list", "--json", *db)
     (mine,) = [s for s in json.loads(listed.stdout) if s["id"] == out["site"]]
     assert mine["active_keys"] == [key[:6] + "…"] and key not in listed.stdout
-    verify = lambda: httpx.post(server.url + "/1.1/verify-key", data={"key": key, "blog": "https://cli.example.org"}).text
+    verify = lambda: (
+        httpx.post(server.url + "/1.1/verify-key", data={"key": key, "blog": "https://cli.example.org"}).text
+    )
     assert verify() == "valid"
     revoked = porch("site", "revoke", out["site"], *db)
     assert revoked.returncode == 0 and "revoked 1 key" in revoked.stdout
     assert wait_for(lambda: verify() == "invalid")
     again = porch("site", "key", out["site"], "--json", *db)
-    assert httpx.post(server.url + "/1.1/verify-key", data={"key": json.loads(again.stdout)["api_key"], "blog": "x"}).text == "valid"
+    assert (
+        httpx.post(
+            server.url + "/1.1/verify-key", data={"key": json.loads(again.stdout)["api_key"], "blog": "x"}
+        ).text
+        == "valid"
+    )
     missing = porch("site", "revoke", "no-such-site", *db)
     assert missing.returncode == 2 and "error:" in missing.stderr and "Traceback" not in missing.stderr
 
 
 def test_default_data_dir_and_secret_file(tmp_path):
     env = {k: v for k, v in os.environ.items() if not k.startswith("PORCH_")}
-    done = subprocess.run([sys.executable, "-m", "porch.cli", "site", "add", "https://a.example", "--json"],
-                          capture_output=True, text=True, env=env, cwd=tmp_path, timeout=120)
+    done = subprocess.run(
+        [sys.executable, "-m", "porch.cli", "site", "add", "https://a.example", "--json"],
+        capture_output=True,
+        text=True,
+        env=env,
+        cwd=tmp_path,
+        timeout=120,
+    )
     assert done.returncode == 0, done.stderr
     secret = tmp_path / "porch-data" / "secret.key"
     assert (tmp_path / "porch-data" / "porch.db").exists()

@@ -39,15 +39,21 @@ def test_site_learning_is_isolated(server, new_site):
         # A cannot read or train B's check by its guid
         r = c.post("/api/v1/feedback", headers=bearer(key_a), json={"label": "spam", "guid": guid_b})
         assert r.status_code == 404
-        r = c.post("/1.1/submit-spam", data={"api_key": key_a, "blog": "x", "user_ip": "1.2.3.4", "guid": guid_b})
+        r = c.post(
+            "/1.1/submit-spam", data={"api_key": key_a, "blog": "x", "user_ip": "1.2.3.4", "guid": guid_b}
+        )
         assert r.text == "Thanks for making the web a better place."
         # A's own lessons stay with A
         for _ in range(3):
             c.post("/api/v1/feedback", headers=bearer(key_a), json={"label": "spam", "comment_content": TEXT})
         assert model_score(c, key_a) > base_b
         assert model_score(c, key_b) == base_b
-        codes = [s["code"] for s in c.post("/api/v1/check", headers=bearer(key_b),
-                                            json={"comment_content": TEXT, "user_ip": "1.2.3.4"}).json()["signals"]]
+        codes = [
+            s["code"]
+            for s in c.post(
+                "/api/v1/check", headers=bearer(key_b), json={"comment_content": TEXT, "user_ip": "1.2.3.4"}
+            ).json()["signals"]
+        ]
         assert not [code for code in codes if code.startswith(("campaign", "reputation"))]
 
 
@@ -67,29 +73,49 @@ def test_feedback_by_guid_uses_the_stored_comment(server, new_site):
     _, key = new_site()
     text = "Wonderful pictures of the harbour at sunset, which camera did you use for them"
     with server.client() as c:
-        guid = c.post("/api/v1/check", headers=bearer(key), json={"comment_content": text, "user_ip": "203.0.113.5"}).json()["guid"]
+        guid = c.post(
+            "/api/v1/check", headers=bearer(key), json={"comment_content": text, "user_ip": "203.0.113.5"}
+        ).json()["guid"]
         base = model_score(c, key, text)
         r = c.post("/api/v1/feedback", headers=bearer(key), json={"label": "spam", "guid": guid})
         assert r.json()["matched"] == "guid" and r.json()["accepted"]
         assert model_score(c, key, text) > base
         # a copy of the text from another network now carries the campaign mark
-        r = c.post("/api/v1/check", headers=bearer(key), json={"comment_content": text, "user_ip": "192.0.2.9"})
+        r = c.post(
+            "/api/v1/check", headers=bearer(key), json={"comment_content": text, "user_ip": "192.0.2.9"}
+        )
         assert "campaign.marked" in [s["code"] for s in r.json()["signals"]]
         # a submit-spam without guid finds the check by fingerprint
         text2 = "Please visit my profile to see more beautiful travel photography from around europe"
         c.post("/api/v1/check", headers=bearer(key), json={"comment_content": text2})
         r = c.post("/api/v1/feedback", headers=bearer(key), json={"label": "ham", "comment_content": text2})
         assert r.json()["matched"] == "fingerprint"
-        assert c.post("/api/v1/feedback", headers=bearer(key), json={"label": "spam", "guid": "nope"}).status_code == 404
+        assert (
+            c.post(
+                "/api/v1/feedback", headers=bearer(key), json={"label": "spam", "guid": "nope"}
+            ).status_code
+            == 404
+        )
 
 
 def test_reputation_of_a_network(server, new_site):
     _, key = new_site()
     with server.client() as c:
         for i in range(3):
-            c.post("/1.1/submit-spam", data={"api_key": key, "blog": "b", "user_ip": f"198.51.100.{10 + i}",
-                                              "comment_content": f"message number {i} with different words each time {i * 7}"})
-        r = c.post("/api/v1/check", headers=bearer(key), json={"comment_content": "hello there, nice post", "user_ip": "198.51.100.99"})
+            c.post(
+                "/1.1/submit-spam",
+                data={
+                    "api_key": key,
+                    "blog": "b",
+                    "user_ip": f"198.51.100.{10 + i}",
+                    "comment_content": f"message number {i} with different words each time {i * 7}",
+                },
+            )
+        r = c.post(
+            "/api/v1/check",
+            headers=bearer(key),
+            json={"comment_content": "hello there, nice post", "user_ip": "198.51.100.99"},
+        )
     signals = {s["code"]: s for s in r.json()["signals"]}
     assert "reputation.network" in signals
     assert "198.51.100" not in signals["reputation.network"]["evidence"]  # evidence never names the network

@@ -25,8 +25,12 @@ def akismet_api() -> Path:
     module = CACHE / "node_modules" / "akismet-api"
     if not (module / "package.json").exists():
         CACHE.mkdir(parents=True, exist_ok=True)
-        done = subprocess.run(["npm", "install", "--no-audit", "--no-fund", "--prefix", str(CACHE), "akismet-api@6"],
-                              capture_output=True, text=True, timeout=300)
+        done = subprocess.run(
+            ["npm", "install", "--no-audit", "--no-fund", "--prefix", str(CACHE), "akismet-api@6"],
+            capture_output=True,
+            text=True,
+            timeout=300,
+        )
         if done.returncode:
             pytest.fail(f"npm install akismet-api@6 failed:\n{done.stderr[-2000:]}")
     version = json.loads((module / "package.json").read_text())["version"]
@@ -37,8 +41,13 @@ def akismet_api() -> Path:
 def test_round_trip(server, new_site):
     modules = akismet_api()
     site, key = new_site()
-    done = subprocess.run(["node", str(SCRIPT), str(server.port), key, site.url], capture_output=True, text=True,
-                          timeout=120, env={"NODE_PATH": str(modules), "PATH": "/usr/bin:/bin:/usr/local/bin"})
+    done = subprocess.run(
+        ["node", str(SCRIPT), str(server.port), key, site.url],
+        capture_output=True,
+        text=True,
+        timeout=120,
+        env={"NODE_PATH": str(modules), "PATH": "/usr/bin:/bin:/usr/local/bin"},
+    )
     assert done.returncode == 0, done.stderr
     out = json.loads(done.stdout)
     assert out["valid"] is True and out["invalid"] is False

@@ -28,7 +28,9 @@ class ToPorch(httpx.HTTPTransport):
 
 
 def client_for(server, key: str, url: str = "https://blog.example.org") -> akismet.SyncClient:
-    http = httpx.Client(transport=ToPorch(server.url, key), headers={"User-Agent": akismet.USER_AGENT}, timeout=30)
+    http = httpx.Client(
+        transport=ToPorch(server.url, key), headers={"User-Agent": akismet.USER_AGENT}, timeout=30
+    )
     return akismet.SyncClient.validated_client(config=akismet.Config(key=key, url=url), http_client=http)
 
 
@@ -36,22 +38,38 @@ def test_round_trip(server, new_site):
     site, key = new_site()
     with client_for(server, key, site.url) as client:
         assert client.verify_key(key, site.url) is True
-        assert client.comment_check("198.51.100.1", comment_content=HAM, user_role="administrator") == akismet.CheckResponse.HAM
-        assert client.comment_check("198.51.100.1", comment_author="akismet-guaranteed-spam") == akismet.CheckResponse.SPAM
+        assert (
+            client.comment_check("198.51.100.1", comment_content=HAM, user_role="administrator")
+            == akismet.CheckResponse.HAM
+        )
+        assert (
+            client.comment_check("198.51.100.1", comment_author="akismet-guaranteed-spam")
+            == akismet.CheckResponse.SPAM
+        )
         blatant = client.comment_check(
             "198.51.100.1",
             comment_content="CHEAP VIAGRA CASINO http://pills.example http://casino.example http://loans.example",
-            comment_author="cheap viagra casino", honeypot_field_name="hp_website", comment_author_url="http://pills.example",
+            comment_author="cheap viagra casino",
+            honeypot_field_name="hp_website",
+            comment_author_url="http://pills.example",
         )
         # the package sends no value for the honeypot field itself: only the name, so no evidence
-        assert blatant in (akismet.CheckResponse.SPAM, akismet.CheckResponse.DISCARD, akismet.CheckResponse.HAM)
+        assert blatant in (
+            akismet.CheckResponse.SPAM,
+            akismet.CheckResponse.DISCARD,
+            akismet.CheckResponse.HAM,
+        )
 
         text = "Visit our workshop for handmade pottery classes every saturday morning downtown"
         first = client.comment_check("203.0.113.20", comment_content=text, permalink=site.url + "/post/1")
-        assert client.submit_spam("203.0.113.20", comment_content=text, permalink=site.url + "/post/1") is True
+        assert (
+            client.submit_spam("203.0.113.20", comment_content=text, permalink=site.url + "/post/1") is True
+        )
         after = client.comment_check("192.0.2.50", comment_content=text, permalink=site.url + "/post/2")
-        assert (first, after) in [(akismet.CheckResponse.HAM, akismet.CheckResponse.SPAM),
-                                  (akismet.CheckResponse.HAM, akismet.CheckResponse.DISCARD)]
+        assert (first, after) in [
+            (akismet.CheckResponse.HAM, akismet.CheckResponse.SPAM),
+            (akismet.CheckResponse.HAM, akismet.CheckResponse.DISCARD),
+        ]
         assert client.submit_ham("192.0.2.77", comment_content=HAM) is True
 
         usage = client.usage_limit()

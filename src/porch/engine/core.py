@@ -85,7 +85,9 @@ class Engine:
         now = now or datetime.now(timezone.utc)
         extra = tuple(extra_signals)
         if norms is None:
-            norms = [normalise(s.comment_content, s.comment_author, s.comment_author_url) for s in submissions]
+            norms = [
+                normalise(s.comment_content, s.comment_author, s.comment_author_url) for s in submissions
+            ]
         elif len(norms) != len(submissions):
             raise ValueError("norms must match submissions one to one")
         if histories is None:

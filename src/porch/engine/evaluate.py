@@ -64,8 +64,13 @@ class Input:
         return self.path.name
 
     def entry(self) -> dict:
-        return {"file": self.name, "path": str(self.path), "format": self.format,
-                "sha1": self.sha1, "examples": len(self.examples)}
+        return {
+            "file": self.name,
+            "path": str(self.path),
+            "format": self.format,
+            "sha1": self.sha1,
+            "examples": len(self.examples),
+        }
 
 
 def read_input(path: Path, fmt: str | None = None) -> Input:
@@ -100,12 +105,17 @@ def gather(paths: Iterable[Path], spamassassin: bool = False) -> list[Input]:
     return inputs
 
 
-def train(inputs: Sequence[Input], exclude_texts: set[str] = frozenset(), extra: Sequence[Example] = (),
-          progress: Progress = None) -> Model:
+def train(
+    inputs: Sequence[Input],
+    exclude_texts: set[str] = frozenset(),
+    extra: Sequence[Example] = (),
+    progress: Progress = None,
+) -> Model:
     """Fit a model on the inputs (minus texts in `exclude_texts`) plus `extra` examples."""
     examples = [
         Labelled(e.submission, e.is_spam, i.path.stem)
-        for i in inputs for e in i.examples
+        for i in inputs
+        for e in i.examples
         if datasets.normalised_text(e) not in exclude_texts
     ]
     examples += [Labelled(e.submission, e.is_spam, e.source, own=True) for e in extra]
@@ -211,7 +221,9 @@ def tubespam(directory: Path, shipped: Model, search: Sequence[Path] = (), progr
     return results
 
 
-def cross_site(directory: Path, shipped: Model, search: Sequence[Path] = (), progress: Progress = None) -> dict:
+def cross_site(
+    directory: Path, shipped: Model, search: Sequence[Path] = (), progress: Progress = None
+) -> dict:
     starts = Starts(shipped, [directory, *search], progress)
     results = {}
     for path in sorted(directory.glob("Youtube*.csv")):
@@ -267,7 +279,10 @@ def plot_backtest(result: dict, path: Path, window: int = 100) -> None:
     predictions = result["series"]["predictions"]
     correct = [int(y == p) for y, p in zip(labels, predictions)]
     window = max(1, min(window, len(correct)))
-    rolling = [sum(correct[max(0, i - window + 1) : i + 1]) / (i - max(0, i - window + 1) + 1) for i in range(len(correct))]
+    rolling = [
+        sum(correct[max(0, i - window + 1) : i + 1]) / (i - max(0, i - window + 1) + 1)
+        for i in range(len(correct))
+    ]
     fp = fn = 0
     cum_fp, cum_fn = [], []
     for y, p in zip(labels, predictions):

@@ -284,8 +284,20 @@ def extract_batch(norms: Sequence[Normalised], bits: int = DEFAULT_BITS) -> Feat
 
 
 _NONE_I, _NONE_F = np.zeros(0, np.int64), np.zeros(0, np.float32)
-_EMPTY = Features(np.zeros(1, np.int64), _NONE_I, _NONE_F, [], np.zeros(1, np.int64), _NONE_I, _NONE_F,
-                  _NONE_I, _NONE_I, _NONE_I, _NONE_I, np.zeros(0))
+_EMPTY = Features(
+    np.zeros(1, np.int64),
+    _NONE_I,
+    _NONE_F,
+    [],
+    np.zeros(1, np.int64),
+    _NONE_I,
+    _NONE_F,
+    _NONE_I,
+    _NONE_I,
+    _NONE_I,
+    _NONE_I,
+    np.zeros(0),
+)
 
 
 def extract(norm: Normalised, bits: int = DEFAULT_BITS) -> Features:

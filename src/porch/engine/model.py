@@ -113,7 +113,9 @@ class Model:
         own = w[f.phrase_index] * f.phrase_value
         inside = f.char_word >= 0
         word_row = phrase_row[f.word_phrase]
-        per_word = np.bincount(f.char_word[inside], weights=w[f.char_index[inside]], minlength=len(f.word_phrase))
+        per_word = np.bincount(
+            f.char_word[inside], weights=w[f.char_index[inside]], minlength=len(f.word_phrase)
+        )
         per_word = per_word * f.char_value[word_row] / f.phrase_count[f.word_phrase]
         # each phrase's own push first, then its word occurrences in order (one bincount)
         contrib = np.bincount(
@@ -167,8 +169,14 @@ class Model:
 
     def copy(self) -> "Model":
         return Model(
-            self.weights.copy(), self.bias, self.scale, self.shift, self.bits,
-            [dict(m) for m in self.manifest], dict(self.info), self.learned,
+            self.weights.copy(),
+            self.bias,
+            self.scale,
+            self.shift,
+            self.bits,
+            [dict(m) for m in self.manifest],
+            dict(self.info),
+            self.learned,
         )
 
     # -- files -------------------------------------------------------------------------------

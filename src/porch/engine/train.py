@@ -51,7 +51,9 @@ class Labelled:
     own: bool = False  # the site's own moderated comments: full weight, never capped
 
 
-def featurise(submissions: Iterable[Submission], bits: int = DEFAULT_BITS, progress: Callable[[], None] | None = None):
+def featurise(
+    submissions: Iterable[Submission], bits: int = DEFAULT_BITS, progress: Callable[[], None] | None = None
+):
     """The CSR matrix of many submissions (rows in input order), extracted in batches."""
     from scipy.sparse import csr_matrix
 

@@ -137,8 +137,10 @@ def register(app: typer.Typer) -> None:
     ) -> None:
         """The accounts and their roles."""
         store, accounts = _open(config, database_url, data_dir)
-        rows = [{"email": a.email, "roles": {store.site(i).public_id: r for i, r in a.roles.items()}}
-                for a in accounts.list_accounts()]
+        rows = [
+            {"email": a.email, "roles": {store.site(i).public_id: r for i, r in a.roles.items()}}
+            for a in accounts.list_accounts()
+        ]
         if as_json:
             typer.echo(json.dumps(rows, indent=2))
         elif not rows:

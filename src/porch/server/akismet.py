@@ -56,10 +56,27 @@ FORM_BODY = {
                     "properties": {
                         name: {"type": "string"}
                         for name in (
-                            "api_key", "key", "blog", "user_ip", "user_agent", "referrer", "permalink",
-                            "comment_type", "comment_author", "comment_author_email", "comment_author_url",
-                            "comment_content", "comment_date_gmt", "comment_post_modified_gmt", "blog_lang",
-                            "blog_charset", "user_role", "is_test", "honeypot_field_name", "recheck_reason", "guid",
+                            "api_key",
+                            "key",
+                            "blog",
+                            "user_ip",
+                            "user_agent",
+                            "referrer",
+                            "permalink",
+                            "comment_type",
+                            "comment_author",
+                            "comment_author_email",
+                            "comment_author_url",
+                            "comment_content",
+                            "comment_date_gmt",
+                            "comment_post_modified_gmt",
+                            "blog_lang",
+                            "blog_charset",
+                            "user_role",
+                            "is_test",
+                            "honeypot_field_name",
+                            "recheck_reason",
+                            "guid",
                         )
                     },
                     "additionalProperties": {"type": "string"},
@@ -205,7 +222,9 @@ async def submit_ham(request: Request) -> Response:
     return await _submit(request, "ham")
 
 
-@router.api_route("/1.2/key-sites", methods=["GET", "POST"], summary="Usage per site", openapi_extra=FORM_BODY)
+@router.api_route(
+    "/1.2/key-sites", methods=["GET", "POST"], summary="Usage per site", openapi_extra=FORM_BODY
+)
 async def key_sites(request: Request) -> Response:
     site, form, answer = await authenticate(request, need_blog=False)
     if answer is not None:
@@ -235,17 +254,33 @@ async def key_sites(request: Request) -> Response:
     rows = rows[offset : offset + limit]
     if form.get("format", "json").strip().lower() == "csv":
         out = io.StringIO()
-        out.write(f"Active sites for {api_key(request, form)} during {label} (limit:{limit}, offset: {offset}, total: {total})\n")
+        out.write(
+            f"Active sites for {api_key(request, form)} during {label} (limit:{limit}, offset: {offset}, total: {total})\n"
+        )
         writer = csv.writer(out, lineterminator="\n")
-        writer.writerow(["Site", "Total API Calls", "Spam", "Ham", "Missed Spam", "False Positives", "Is Revoked"])
+        writer.writerow(
+            ["Site", "Total API Calls", "Spam", "Ham", "Missed Spam", "False Positives", "Is Revoked"]
+        )
         for r in rows:
-            writer.writerow([r["site"], r["api_calls"], r["spam"], r["ham"], r["missed_spam"], r["false_positives"], "false"])
+            writer.writerow(
+                [
+                    r["site"],
+                    r["api_calls"],
+                    r["spam"],
+                    r["ham"],
+                    r["missed_spam"],
+                    r["false_positives"],
+                    "false",
+                ]
+            )
         return text(out.getvalue())
     body = {label: rows, "limit": limit, "offset": offset, "total": total}
     return Response(json.dumps(body), media_type="application/json")
 
 
-@router.api_route("/1.2/usage-limit", methods=["GET", "POST"], summary="This month's usage", openapi_extra=FORM_BODY)
+@router.api_route(
+    "/1.2/usage-limit", methods=["GET", "POST"], summary="This month's usage", openapi_extra=FORM_BODY
+)
 async def usage_limit(request: Request) -> Response:
     site, form, answer = await authenticate(request, need_blog=False)
     if answer is not None:

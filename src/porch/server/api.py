@@ -47,7 +47,9 @@ class Comment(BaseModel):
     comment_type: S = Field(default=None, max_length=64)
     comment_date_gmt: S = Field(default=None, max_length=64)
     comment_post_modified_gmt: S = Field(default=None, max_length=64)
-    rendered_at: S = Field(default=None, max_length=64, description="When the page with the form was rendered")
+    rendered_at: S = Field(
+        default=None, max_length=64, description="When the page with the form was rendered"
+    )
     blog_lang: S = Field(default=None, max_length=64)
     blog_charset: S = Field(default=None, max_length=64)
     user_role: S = Field(default=None, max_length=64)
@@ -98,8 +100,11 @@ class FeedbackOut(BaseModel):
 async def site_for(request: Request, credentials: HTTPAuthorizationCredentials | None = Depends(bearer)):
     if credentials is None or not credentials.credentials:
         metrics.REFUSED.labels("no_key").inc()
-        raise HTTPException(401, "send the site's API key as `Authorization: Bearer KEY`",
-                            headers={"WWW-Authenticate": "Bearer"})
+        raise HTTPException(
+            401,
+            "send the site's API key as `Authorization: Bearer KEY`",
+            headers={"WWW-Authenticate": "Bearer"},
+        )
     state = request.app.state.porch
     site = state["keys"].site(credentials.credentials)
     if site is None:
@@ -108,7 +113,9 @@ async def site_for(request: Request, credentials: HTTPAuthorizationCredentials |
     wait = state["limiter"].check(credentials.credentials.strip().lower())
     if wait:
         metrics.REFUSED.labels("rate_limited").inc()
-        raise HTTPException(429, "rate limit exceeded; retry later", headers={"Retry-After": retry_after(wait)})
+        raise HTTPException(
+            429, "rate limit exceeded; retry later", headers={"Retry-After": retry_after(wait)}
+        )
     return site
 
 
@@ -122,9 +129,15 @@ async def check(comment: Comment, request: Request, site=Depends(site_for)) -> C
     result = await request.app.state.porch["batcher"].check(site, comment.fields(), "api")
     v = result.verdict
     return CheckOut(
-        guid=result.guid, verdict=v.verdict, spam=v.spam, score=round(v.score, 4),
-        model_score=round(v.model_score, 4), reasons=v.reasons(),
-        signals=[SignalOut(code=s.code, name=s.name, weight=s.weight, evidence=s.evidence) for s in v.signals],
+        guid=result.guid,
+        verdict=v.verdict,
+        spam=v.spam,
+        score=round(v.score, 4),
+        model_score=round(v.model_score, 4),
+        reasons=v.reasons(),
+        signals=[
+            SignalOut(code=s.code, name=s.name, weight=s.weight, evidence=s.evidence) for s in v.signals
+        ],
     )
 
 
@@ -147,5 +160,9 @@ async def feedback(body: Feedback, request: Request, site=Depends(site_for)) -> 
     if not result.accepted and not body.is_test:
         raise HTTPException(404 if guid else 422, result.note)
     return FeedbackOut(
-        accepted=result.accepted, matched=result.matched, guid=result.guid, learned=result.learned, note=result.note
+        accepted=result.accepted,
+        matched=result.matched,
+        guid=result.guid,
+        learned=result.learned,
+        note=result.note,
     )

@@ -39,7 +39,13 @@ from .shortcache import ShortCache
 
 log = logging.getLogger("porch.server")
 KEY_CACHE_SECONDS = 1.0
-NO_TELEMETRY = {"tracing": False, "metrics": False, "logs": False, "operation_spans": False, "auto_configure": False}
+NO_TELEMETRY = {
+    "tracing": False,
+    "metrics": False,
+    "logs": False,
+    "operation_spans": False,
+    "auto_configure": False,
+}
 
 
 class Keys:
@@ -102,7 +108,9 @@ class Guard:
         except OperationalError as exc:
             log.error("database unavailable: %s", type(exc.orig).__name__ if exc.orig else "error")
             if not started:
-                await _plain(send, 503, "the database is busy or unavailable; retry shortly", {b"retry-after": b"1"})
+                await _plain(
+                    send, 503, "the database is busy or unavailable; retry shortly", {b"retry-after": b"1"}
+                )
         except Exception:
             log.exception("internal error on %s %s", scope.get("method"), scope.get("path"))
             if not started:
@@ -176,7 +184,11 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         # FastAPI's default echoes the input back: that is commenter data, and a lone surrogate
         # in it cannot even be encoded. Say where and what, not the value.
         errors = [
-            {"loc": [_printable(part) for part in e.get("loc", ())], "msg": e.get("msg", ""), "type": e.get("type", "")}
+            {
+                "loc": [_printable(part) for part in e.get("loc", ())],
+                "msg": e.get("msg", ""),
+                "type": e.get("type", ""),
+            }
             for e in exc.errors()
         ]
         return JSONResponse({"detail": errors}, status_code=422)
@@ -187,7 +199,9 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     async def not_logged_in(request: Request, exc: NotLoggedIn) -> Response:
         # Pages send people to the login form (and back afterwards); API calls get a plain 401.
         if request.url.path.startswith("/api/") or request.method not in ("GET", "HEAD"):
-            return JSONResponse({"detail": "log in first (moderator session or the site's API key)"}, status_code=401)
+            return JSONResponse(
+                {"detail": "log in first (moderator session or the site's API key)"}, status_code=401
+            )
         target = request.url.path + (f"?{request.url.query}" if request.url.query else "")
         return RedirectResponse(f"/admin/login?next={quote(target, safe='')}", status_code=303)
 

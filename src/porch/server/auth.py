@@ -67,8 +67,10 @@ class Auth:
 
     def login(self, email: str, password: str, client_ip: str) -> str:
         """A new session token, or LoginRefused with a message for people (and the wait, if locked)."""
-        keys = [("address\0" + email.strip().lower(), ADDRESS_FREE_FAILURES),
-                ("network\0" + (cut_ip(client_ip) or ""), NETWORK_FREE_FAILURES)]
+        keys = [
+            ("address\0" + email.strip().lower(), ADDRESS_FREE_FAILURES),
+            ("network\0" + (cut_ip(client_ip) or ""), NETWORK_FREE_FAILURES),
+        ]
         wait = self.accounts.locked_for([k for k, _ in keys])
         if wait > 0:
             raise LoginRefused(_locked_message(wait), wait)
@@ -82,15 +84,24 @@ class Auth:
         return self.accounts.new_session(account.id)
 
     def start_session(self, response: Response, token: str, request: Request) -> None:
-        response.set_cookie(SESSION_COOKIE, token, max_age=14 * 86400, httponly=True, samesite="lax", path="/",
-                            secure=self.is_https(request))
+        response.set_cookie(
+            SESSION_COOKIE,
+            token,
+            max_age=14 * 86400,
+            httponly=True,
+            samesite="lax",
+            path="/",
+            secure=self.is_https(request),
+        )
 
     def logout(self, request: Request, response: Response) -> None:
         token = request.cookies.get(SESSION_COOKIE)
         if token:
             self.accounts.end_session(token)
             self._cache.forget(token)
-        response.delete_cookie(SESSION_COOKIE, path="/", httponly=True, samesite="lax", secure=self.is_https(request))
+        response.delete_cookie(
+            SESSION_COOKIE, path="/", httponly=True, samesite="lax", secure=self.is_https(request)
+        )
 
     def is_https(self, request: Request) -> bool:
         if request.url.scheme == "https":
@@ -107,8 +118,11 @@ class Auth:
         token = token or request.headers.get(CSRF_HEADER, "")
         expected = self.csrf_token(request)
         if not expected or not token or not hmac.compare_digest(expected, token.strip()):
-            raise HTTPException(403, "the form is out of date or came from another site (CSRF check failed); "
-                                     "reload the page and try again")
+            raise HTTPException(
+                403,
+                "the form is out of date or came from another site (CSRF check failed); "
+                "reload the page and try again",
+            )
 
 
 def _locked_message(seconds: float) -> str:
@@ -129,8 +143,9 @@ def auth(request: Request) -> Auth:
     return found
 
 
-def require(request: Request, site_public_id: str | None = None,
-            role: str = "moderator") -> tuple[Account, Site | None]:
+def require(
+    request: Request, site_public_id: str | None = None, role: str = "moderator"
+) -> tuple[Account, Site | None]:
     """The logged-in account, and the site if one is named and the account may act there as `role`."""
     account = auth(request).account(request)
     if account is None:

@@ -26,7 +26,9 @@ import typer
 
 ConfigOption = typer.Option(None, "--config", help="TOML settings file (also PORCH_CONFIG).")
 DatabaseOption = typer.Option(None, "--database-url", help="Database URL (default: SQLite in the data dir).")
-DataDirOption = typer.Option(None, "--data-dir", help="Data directory (default ./porch-data, or PORCH_DATA_DIR).")
+DataDirOption = typer.Option(
+    None, "--data-dir", help="Data directory (default ./porch-data, or PORCH_DATA_DIR)."
+)
 
 
 def _fail(message: str, code: int = 2) -> typer.Exit:
@@ -64,7 +66,9 @@ def _for_site(call, ref: str):
         raise _fail(str(exc)) from None
 
 
-def _run(settings, host: str, port: int, workers: int, access_log: bool, extra_env: dict | None = None) -> None:
+def _run(
+    settings, host: str, port: int, workers: int, access_log: bool, extra_env: dict | None = None
+) -> None:
     """Hand the app factory to uvicorn; settings reach the workers as PORCH_* variables."""
     env = {
         "PORCH_DATA_DIR": str(settings.data_dir.resolve()),
@@ -81,7 +85,10 @@ def _run(settings, host: str, port: int, workers: int, access_log: bool, extra_e
         os.environ["PROMETHEUS_MULTIPROC_DIR"] = str(metrics_dir)
     import uvicorn
 
-    typer.echo(f"porch: serving on http://{host}:{port} with {workers} worker(s); data in {settings.data_dir}", err=True)
+    typer.echo(
+        f"porch: serving on http://{host}:{port} with {workers} worker(s); data in {settings.data_dir}",
+        err=True,
+    )
     uvicorn.run(
         "porch.server.app:app_from_env",
         factory=True,
@@ -99,14 +106,29 @@ DEMO_URI = "/demo/"
 DEMO_MODERATOR = "moderator@demo.porch.invalid"
 DEMO_TITLE = "Porches, and why we sit on them"
 DEMO_THREAD = [  # (author, website, text, replies)
-    ("Maren", "https://maren.example.org", "Lovely piece. Our porch faces west, so it is the **best** place for the last hour of sun.", [
-        ("Tom", None, "Same here! We put a small table out there every spring.", []),
-        ("Maren", None, "@Tom a table is a good idea — the railing is not a great shelf.", []),
-    ]),
-    ("Ravi", None, "I never thought of a comment section as a porch, but it fits. The good ones feel like a street where people know each other.", [
-        ("Ines", "https://ines.example.org", "And the bad ones like a street where nobody sweeps.", []),
-    ]),
-    ("Jo", None, "Is there a word for a porch that wraps around two sides of a house? Asking for a friend with *opinions*.", []),
+    (
+        "Maren",
+        "https://maren.example.org",
+        "Lovely piece. Our porch faces west, so it is the **best** place for the last hour of sun.",
+        [
+            ("Tom", None, "Same here! We put a small table out there every spring.", []),
+            ("Maren", None, "@Tom a table is a good idea — the railing is not a great shelf.", []),
+        ],
+    ),
+    (
+        "Ravi",
+        None,
+        "I never thought of a comment section as a porch, but it fits. The good ones feel like a street where people know each other.",
+        [
+            ("Ines", "https://ines.example.org", "And the bad ones like a street where nobody sweeps.", []),
+        ],
+    ),
+    (
+        "Jo",
+        None,
+        "Is there a word for a porch that wraps around two sides of a house? Asking for a friend with *opinions*.",
+        [],
+    ),
 ]
 
 
@@ -121,10 +143,15 @@ def demo_site(store, url: str):
     except SiteNotFound:
         site, _key = store.add_site(url, "porch demo", "own")
     conf = validate_settings({"allowed_origins": [url]}, CommentSettings.of(site))
-    CommentStore(store.engine).save_site_settings(site.id, {
-        **site.settings, "comments": vars(conf),
-        "contact": site.settings.get("contact") or "the person running this demo (nobody else sees this data)",
-    })
+    CommentStore(store.engine).save_site_settings(
+        site.id,
+        {
+            **site.settings,
+            "comments": vars(conf),
+            "contact": site.settings.get("contact")
+            or "the person running this demo (nobody else sees this data)",
+        },
+    )
     return store.site(site.id)
 
 
@@ -145,10 +172,24 @@ def seed_demo(store, site) -> int:
         nonlocal moment, added
         moment += timedelta(minutes=47)
         added += 1
-        return comments.insert(site.id, DEMO_URI, DEMO_TITLE, {
-            "parent_id": parent, "root_id": root, "depth": depth, "status": "approved", "created_at": moment,
-            "author": author, "website": website, "text": text, "html": render(text), "verdict": "ham", "score": 0.0,
-        })
+        return comments.insert(
+            site.id,
+            DEMO_URI,
+            DEMO_TITLE,
+            {
+                "parent_id": parent,
+                "root_id": root,
+                "depth": depth,
+                "status": "approved",
+                "created_at": moment,
+                "author": author,
+                "website": website,
+                "text": text,
+                "html": render(text),
+                "verdict": "ham",
+                "score": 0.0,
+            },
+        )
 
     for author, website, text, replies in DEMO_THREAD:
         top = add(author, website, text)
@@ -189,7 +230,9 @@ def register(app: typer.Typer) -> None:
         workers: int = typer.Option(1, "--workers", min=1, max=64, help="Worker processes (one per core)."),
         config: Optional[Path] = ConfigOption,
         data_dir: Optional[Path] = DataDirOption,
-        access_log: bool = typer.Option(False, "--access-log", help="Log every request (off: it costs time)."),
+        access_log: bool = typer.Option(
+            False, "--access-log", help="Log every request (off: it costs time)."
+        ),
     ) -> None:
         """Run the Akismet-compatible spam service (and the JSON API) on HOST:PORT."""
         settings = _settings(config, database_url=database_url, data_dir=data_dir)
@@ -212,7 +255,11 @@ def register(app: typer.Typer) -> None:
         """First run: a SQLite store, a demo site and article with comments at http://HOST:PORT/demo/."""
         settings = _settings(None, data_dir=data_dir)
         if settings.database_url:
-            settings = _settings(None, data_dir=data_dir, database_url=f"sqlite:///{(settings.data_dir / 'porch.db').resolve()}")
+            settings = _settings(
+                None,
+                data_dir=data_dir,
+                database_url=f"sqlite:///{(settings.data_dir / 'porch.db').resolve()}",
+            )
         shown = "127.0.0.1" if host in ("0.0.0.0", "::", "") else host
         url = f"http://{shown}:{port}"
         store = _store(settings)
@@ -249,10 +296,15 @@ def register(app: typer.Typer) -> None:
         store = _store(settings)
         site, key = store.add_site(url.strip(), name or url.strip(), learning or settings.learning)
         if as_json:
-            typer.echo(json.dumps({"site": site.public_id, "url": site.url, "name": site.name, "api_key": key}))
+            typer.echo(
+                json.dumps({"site": site.public_id, "url": site.url, "name": site.name, "api_key": key})
+            )
         else:
             typer.echo(f"site {site.public_id} ({site.url})\napi key: {key}")
-            typer.echo("Keep the key: porch stores only its hash. Point your Akismet client at this server.", err=True)
+            typer.echo(
+                "Keep the key: porch stores only its hash. Point your Akismet client at this server.",
+                err=True,
+            )
 
     @site_app.command("key")
     def site_key(
@@ -284,7 +336,9 @@ def register(app: typer.Typer) -> None:
             return
         for s in sites:
             keys = ", ".join(s["active_keys"]) or "none (revoked)"
-            typer.echo(f"{s['id']}  {s['url']}  learning={s['learning']}  keys: {keys}  checks: {s['checks']}")
+            typer.echo(
+                f"{s['id']}  {s['url']}  learning={s['learning']}  keys: {keys}  checks: {s['checks']}"
+            )
 
     @site_app.command("revoke")
     def site_revoke(
@@ -296,22 +350,40 @@ def register(app: typer.Typer) -> None:
         """Revoke every API key of a site (its data stays; `site key` issues a new one)."""
         store = _store(_settings(config, database_url=database_url, data_dir=data_dir))
         found, count = _for_site(store.revoke, site)
-        typer.echo(f"revoked {count} key(s) of {found.public_id} ({found.url}); servers stop accepting them within 1 s")
+        typer.echo(
+            f"revoked {count} key(s) of {found.public_id} ({found.url}); servers stop accepting them within 1 s"
+        )
 
     @site_app.command("set")
     def site_set(
         site: str = typer.Argument(..., help="Site id or URL."),
-        learning: Optional[str] = typer.Option(None, "--learning", help="own: learn only from this site; shared: from all sharing sites."),
-        moderation: Optional[str] = typer.Option(None, "--moderation", help="Hold comments: none | links | first | all."),
+        learning: Optional[str] = typer.Option(
+            None, "--learning", help="own: learn only from this site; shared: from all sharing sites."
+        ),
+        moderation: Optional[str] = typer.Option(
+            None, "--moderation", help="Hold comments: none | links | first | all."
+        ),
         require_email: Optional[bool] = typer.Option(None, "--require-email/--no-require-email"),
         require_name: Optional[bool] = typer.Option(None, "--require-name/--no-require-name"),
-        edit_window: Optional[float] = typer.Option(None, "--edit-window", help="Seconds an author may edit (default 900)."),
-        reply_depth: Optional[int] = typer.Option(None, "--reply-depth", help="Deepest reply level (default 5)."),
+        edit_window: Optional[float] = typer.Option(
+            None, "--edit-window", help="Seconds an author may edit (default 900)."
+        ),
+        reply_depth: Optional[int] = typer.Option(
+            None, "--reply-depth", help="Deepest reply level (default 5)."
+        ),
         default_sort: Optional[str] = typer.Option(None, "--sort", help="oldest | newest | top."),
-        max_length: Optional[int] = typer.Option(None, "--max-length", help="Longest comment in characters (default 10,000)."),
-        origin: Optional[list[str]] = typer.Option(None, "--origin", help="Allowed origin for the widget (repeat; default: the site URL's)."),
-        avatars: Optional[bool] = typer.Option(None, "--avatars/--no-avatars", help="Send an avatar hash with comments."),
-        contact: Optional[str] = typer.Option(None, "--contact", help="Operator contact shown on the privacy page (e-mail or URL)."),
+        max_length: Optional[int] = typer.Option(
+            None, "--max-length", help="Longest comment in characters (default 10,000)."
+        ),
+        origin: Optional[list[str]] = typer.Option(
+            None, "--origin", help="Allowed origin for the widget (repeat; default: the site URL's)."
+        ),
+        avatars: Optional[bool] = typer.Option(
+            None, "--avatars/--no-avatars", help="Send an avatar hash with comments."
+        ),
+        contact: Optional[str] = typer.Option(
+            None, "--contact", help="Operator contact shown on the privacy page (e-mail or URL)."
+        ),
         config: Optional[Path] = ConfigOption,
         database_url: Optional[str] = DatabaseOption,
         data_dir: Optional[Path] = DataDirOption,
@@ -321,9 +393,15 @@ def register(app: typer.Typer) -> None:
 
         store = _store(_settings(config, database_url=database_url, data_dir=data_dir))
         comments = {
-            "moderation": moderation, "require_email": require_email, "require_name": require_name,
-            "edit_window_seconds": edit_window, "reply_depth": reply_depth, "default_sort": default_sort,
-            "max_length": max_length, "allowed_origins": origin or None, "avatars": avatars,
+            "moderation": moderation,
+            "require_email": require_email,
+            "require_name": require_name,
+            "edit_window_seconds": edit_window,
+            "reply_depth": reply_depth,
+            "default_sort": default_sort,
+            "max_length": max_length,
+            "allowed_origins": origin or None,
+            "avatars": avatars,
         }
         if learning is None and contact is None and all(v is None for v in comments.values()):
             raise _fail("nothing to change: give --learning, --contact or a comment setting (see --help)")
@@ -336,20 +414,26 @@ def register(app: typer.Typer) -> None:
                 from ..store.comments import CommentStore
 
                 merged = validate_settings(comments, CommentSettings.of(found))
-                CommentStore(store.engine).save_site_settings(found.id, {**found.settings, "comments": vars(merged)})
+                CommentStore(store.engine).save_site_settings(
+                    found.id, {**found.settings, "comments": vars(merged)}
+                )
                 found = store.site(found.id)
             if contact is not None:
                 from ..store.comments import CommentStore
 
-                CommentStore(store.engine).save_site_settings(found.id, {**found.settings, "contact": contact.strip()})
+                CommentStore(store.engine).save_site_settings(
+                    found.id, {**found.settings, "contact": contact.strip()}
+                )
                 found = store.site(found.id)
         except (SiteNotFound, ValueError) as exc:
             raise _fail(str(exc)) from None
         shown = ", ".join(f"{k}={v}" for k, v in found.settings.get("comments", {}).items())
         if found.settings.get("contact"):
             shown += (", " if shown else "") + f"contact={found.settings['contact']}"
-        typer.echo(f"{found.public_id}: learning={found.learning}{'; ' + shown if shown else ''} "
-                   "(running servers pick it up within 1 s)")
+        typer.echo(
+            f"{found.public_id}: learning={found.learning}{'; ' + shown if shown else ''} "
+            "(running servers pick it up within 1 s)"
+        )
 
 
 if __name__ == "__main__":  # pragma: no cover

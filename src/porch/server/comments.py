@@ -48,9 +48,12 @@ router = APIRouter(prefix="/api/v1", tags=["comments"])
 ID = Path(..., ge=1, le=2**62, description="comment id")
 COOKIE = "porch_edit_"
 ERRORS = {
-    400: {"description": "bad input"}, 403: {"description": "origin not allowed, or no edit token / key"},
-    404: {"description": "unknown site or comment"}, 409: {"description": "conflicting state"},
-    413: {"description": "too long"}, 422: {"description": "invalid field"},
+    400: {"description": "bad input"},
+    403: {"description": "origin not allowed, or no edit token / key"},
+    404: {"description": "unknown site or comment"},
+    409: {"description": "conflicting state"},
+    413: {"description": "too long"},
+    422: {"description": "invalid field"},
 }
 
 
@@ -61,12 +64,22 @@ class NewComment(BaseModel):
     title: Optional[str] = Field(None, max_length=500, description="The page's title (for feeds)")
     parent: Optional[int] = Field(None, ge=1, le=2**62, description="Id of the comment replied to")
     author: Optional[str] = Field(None, max_length=200)
-    email: Optional[str] = Field(None, max_length=254, description="Never shown; for moderators and reputation")
+    email: Optional[str] = Field(
+        None, max_length=254, description="Never shown; for moderators and reputation"
+    )
     website: Optional[str] = Field(None, max_length=2000)
-    text: str = Field(..., max_length=100_000, description="Markdown; the site's limit applies (default 10,000)")
-    hp: Optional[str] = Field(None, max_length=256, description="Honeypot: the hidden field, empty for people")
-    rendered_at: Optional[str] = Field(None, max_length=64, description="When the page with the form was rendered")
-    notify: bool = Field(False, description="E-mail me replies (with `email`; a confirmation mail is sent first)")
+    text: str = Field(
+        ..., max_length=100_000, description="Markdown; the site's limit applies (default 10,000)"
+    )
+    hp: Optional[str] = Field(
+        None, max_length=256, description="Honeypot: the hidden field, empty for people"
+    )
+    rendered_at: Optional[str] = Field(
+        None, max_length=64, description="When the page with the form was rendered"
+    )
+    notify: bool = Field(
+        False, description="E-mail me replies (with `email`; a confirmation mail is sent first)"
+    )
 
 
 class Created(BaseModel):
@@ -141,7 +154,9 @@ def discussion_of(state: dict) -> Discussion:
     if found is None:  # built on first use; "discussion" is set last, so whoever sees it sees the rest
         from .notify import notifier
 
-        found = Discussion(state["settings"], state["store"], CommentStore(state["store"].engine), state["service"])
+        found = Discussion(
+            state["settings"], state["store"], CommentStore(state["store"].engine), state["service"]
+        )
         found.notifier = notifier(state)
         state["proxies"] = TrustedProxies(state["settings"].trusted_proxies)
         state["poster"] = Poster(found)
@@ -169,7 +184,11 @@ def cors(request: Request, site, conf: CommentSettings) -> dict[str, str]:
         return {}
     if origin.lower() not in conf.origins(site.url):
         raise HTTPException(403, f"origin {origin[:200]!r} is not allowed for this site")
-    return {"Access-Control-Allow-Origin": origin, "Access-Control-Allow-Credentials": "true", "Vary": "Origin"}
+    return {
+        "Access-Control-Allow-Origin": origin,
+        "Access-Control-Allow-Credentials": "true",
+        "Vary": "Origin",
+    }
 
 
 def bearer(request: Request) -> str:
@@ -224,8 +243,14 @@ async def post_comment(body: NewComment, request: Request) -> Response:
     except Refused as exc:
         raise refused(exc) from None
     answer = json_response({name: made[name] for name in Created.model_fields}, 201, headers)
-    answer.set_cookie(f"{COOKIE}{made['id']}", made["edit_token"], max_age=30 * 86400, httponly=True,
-                      samesite="lax", path="/api/v1")
+    answer.set_cookie(
+        f"{COOKIE}{made['id']}",
+        made["edit_token"],
+        max_age=30 * 86400,
+        httponly=True,
+        samesite="lax",
+        path="/api/v1",
+    )
     return answer
 
 
@@ -256,8 +281,16 @@ async def list_comments(
     return await run_in_threadpool(_thread_answer, *args)
 
 
-def _thread_answer(request: Request, d: Discussion, site: str, uri: str, sort: str | None, cursor: str | None,
-                   limit: int, cached_only: bool = False) -> Response | None:
+def _thread_answer(
+    request: Request,
+    d: Discussion,
+    site: str,
+    uri: str,
+    sort: str | None,
+    cursor: str | None,
+    limit: int,
+    cached_only: bool = False,
+) -> Response | None:
     """The page as JSON: from the worker's thread cache when current, else read and rendered.
     With `cached_only`, None instead of reading the comments (the caller reads them in a thread)."""
     try:
@@ -281,10 +314,16 @@ def _thread_answer(request: Request, d: Discussion, site: str, uri: str, sort: s
             return Response(body, media_type="application/json", headers=headers)
     if cached_only:
         return None
-    roots, replies, more = d.comments.page(state.id, sort=sort, after=after, limit=limit,
-                                           own=() if public else own, moderator=moderator)
-    body = orjson.dumps({"comments": _nest(roots, replies, sort, conf.avatars), "total": int(state.approved or 0),
-                         "cursor": _next_cursor(roots, more, sort)})
+    roots, replies, more = d.comments.page(
+        state.id, sort=sort, after=after, limit=limit, own=() if public else own, moderator=moderator
+    )
+    body = orjson.dumps(
+        {
+            "comments": _nest(roots, replies, sort, conf.avatars),
+            "total": int(state.approved or 0),
+            "cursor": _next_cursor(roots, more, sort),
+        }
+    )
     if public:
         d.threads.put(key, state.version, body)
     return Response(body, media_type="application/json", headers=headers)
@@ -298,10 +337,15 @@ def _nest(roots, replies, sort: str, avatars: bool) -> list[dict]:
         for row in rows:
             status = row.status
             node = {
-                "id": row.id, "parent": row.parent_id, "status": status, "created": _iso(row.created_at),
+                "id": row.id,
+                "parent": row.parent_id,
+                "status": status,
+                "created": _iso(row.created_at),
                 "modified": _iso(row.modified_at) if row.modified_at else None,
                 "author": row.author if status != "deleted" else "",  # a moderator's delete keeps it for undo
-                "website": row.website if status == "approved" else None, "html": row.html, "likes": row.likes,
+                "website": row.website if status == "approved" else None,
+                "html": row.html,
+                "likes": row.likes,
                 "replies": [],
             }
             if avatars:
@@ -310,7 +354,9 @@ def _nest(roots, replies, sort: str, avatars: bool) -> list[dict]:
             if top:
                 out.append(node)
             else:
-                home = nodes.get(row.parent_id) or nodes.get(row.root_id)  # a hidden parent: hang under the root
+                home = nodes.get(row.parent_id) or nodes.get(
+                    row.root_id
+                )  # a hidden parent: hang under the root
                 if home is not None:
                     home["replies"].append(node)
     if sort != "oldest":
@@ -368,20 +414,28 @@ def get_comment(request: Request, comment_id: int = ID):
     return json_response({**out, "replies": []}, headers=headers)
 
 
-@router.patch("/comments/{comment_id}", response_model=Edited, responses=ERRORS, summary="Edit one's own comment")
+@router.patch(
+    "/comments/{comment_id}", response_model=Edited, responses=ERRORS, summary="Edit one's own comment"
+)
 def edit_comment(body: Edit, request: Request, comment_id: int = ID):
     d = discussion(request)
     try:
         row = d.own(comment_id, token_for(request, comment_id))
         site = d.site_by_id(row.site_id)
         headers = cors(request, site, CommentSettings.of(site))
-        return json_response(d.edit(row, _clean({"text": body.text})["text"], client(request)), headers=headers)
+        return json_response(
+            d.edit(row, _clean({"text": body.text})["text"], client(request)), headers=headers
+        )
     except Refused as exc:
         raise refused(exc) from None
 
 
-@router.delete("/comments/{comment_id}", response_model=Gone, responses=ERRORS,
-               summary="Delete a comment (its author within the edit window, or a moderator)")
+@router.delete(
+    "/comments/{comment_id}",
+    response_model=Gone,
+    responses=ERRORS,
+    summary="Delete a comment (its author within the edit window, or a moderator)",
+)
 def delete_comment(request: Request, comment_id: int = ID):
     d = discussion(request)
     try:
@@ -400,8 +454,12 @@ def delete_comment(request: Request, comment_id: int = ID):
         raise refused(exc) from None
 
 
-@router.post("/comments/{comment_id}/like", response_model=Liked, responses=ERRORS,
-             summary="Like a comment, or take the like back (once per visitor)")
+@router.post(
+    "/comments/{comment_id}/like",
+    response_model=Liked,
+    responses=ERRORS,
+    summary="Like a comment, or take the like back (once per visitor)",
+)
 def like_comment(request: Request, comment_id: int = ID):
     d = discussion(request)
     row = d.comments.get(comment_id)
@@ -414,7 +472,9 @@ def like_comment(request: Request, comment_id: int = ID):
     return json_response({"liked": liked, "likes": likes}, headers=headers)
 
 
-@router.get("/counts", response_model=Counts, responses=ERRORS, summary="Approved comments per page (≤ 100 pages)")
+@router.get(
+    "/counts", response_model=Counts, responses=ERRORS, summary="Approved comments per page (≤ 100 pages)"
+)
 async def counts(
     request: Request,
     site: str = Query(..., min_length=1, max_length=64),
@@ -439,8 +499,12 @@ def _counts(request: Request, d: Discussion, site: str, uri: list[str]) -> Respo
     return json_response({"counts": d.comments.counts(found.id, [_q(u) for u in uri])}, headers=headers)
 
 
-@router.get("/feed", responses={**ERRORS, 200: {"content": {"application/atom+xml": {}}, "description": "Atom"}},
-            response_class=Response, summary="Atom feed of the newest comments of a site, or of one page")
+@router.get(
+    "/feed",
+    responses={**ERRORS, 200: {"content": {"application/atom+xml": {}}, "description": "Atom"}},
+    response_class=Response,
+    summary="Atom feed of the newest comments of a site, or of one page",
+)
 def feed(
     request: Request,
     site: str = Query(..., min_length=1, max_length=64),
@@ -465,7 +529,8 @@ def atom(site, uri: str | None, rows) -> str:
     parts = [
         '<?xml version="1.0" encoding="utf-8"?>\n<feed xmlns="http://www.w3.org/2005/Atom">',
         f"<id>{escape(f'urn:porch:{site.public_id}:' + (uri or ''))}</id>",
-        f"<title>{escape(title)}</title>", f"<updated>{updated}</updated>",
+        f"<title>{escape(title)}</title>",
+        f"<updated>{updated}</updated>",
         f"<link href={quoteattr(page)}/>",
     ]
     for r in rows:
@@ -476,7 +541,7 @@ def atom(site, uri: str | None, rows) -> str:
             f"<entry><id>urn:porch:{site.public_id}:comment:{r.id}</id>"
             f"<title>{escape(entry_title)}</title><author><name>{escape(name)}</name></author>"
             f"<published>{_iso(r.created_at)}</published><updated>{_iso(r.modified_at or r.created_at)}</updated>"
-            f"<link href={quoteattr(link)}/><content type=\"html\">{escape(r.html)}</content></entry>"
+            f'<link href={quoteattr(link)}/><content type="html">{escape(r.html)}</content></entry>'
         )
     parts.append("</feed>")
     return "\n".join(parts)
@@ -489,9 +554,11 @@ def _moderate(request: Request, comment_id: int, action: str):
     site = d.site_by_id(row.site_id) if row is not None else None
     allowed, account_id = moderator_of(request, site, changes=True) if site is not None else (False, None)
     if not allowed:
-        raise HTTPException(403 if row is not None else 404,
-                            "moderation needs the site's API key as `Authorization: Bearer KEY`, or a moderator's "
-                            "session with its CSRF token as `X-CSRF-Token`")
+        raise HTTPException(
+            403 if row is not None else 404,
+            "moderation needs the site's API key as `Authorization: Bearer KEY`, or a moderator's "
+            "session with its CSRF token as `X-CSRF-Token`",
+        )
     try:
         done = moderation(request).act(site, comment_id, action, account_id)
         return json_response({"id": done["id"], "status": done["status"], "learned": done["learned"]})
@@ -499,28 +566,46 @@ def _moderate(request: Request, comment_id: int, action: str):
         raise refused(exc) from None
 
 
-@router.post("/comments/{comment_id}/approve", response_model=Moderated, responses=ERRORS, tags=["moderation"],
-             summary="Publish a held comment (teaches the engine if it had called it spam)")
+@router.post(
+    "/comments/{comment_id}/approve",
+    response_model=Moderated,
+    responses=ERRORS,
+    tags=["moderation"],
+    summary="Publish a held comment (teaches the engine if it had called it spam)",
+)
 def approve(request: Request, comment_id: int = ID):
     return _moderate(request, comment_id, "approve")
 
 
-@router.post("/comments/{comment_id}/spam", response_model=Moderated, responses=ERRORS, tags=["moderation"],
-             summary="Mark spam: hidden, and the engine learns (as submit-spam)")
+@router.post(
+    "/comments/{comment_id}/spam",
+    response_model=Moderated,
+    responses=ERRORS,
+    tags=["moderation"],
+    summary="Mark spam: hidden, and the engine learns (as submit-spam)",
+)
 def mark_spam(request: Request, comment_id: int = ID):
     return _moderate(request, comment_id, "spam")
 
 
-@router.post("/comments/{comment_id}/ham", response_model=Moderated, responses=ERRORS, tags=["moderation"],
-             summary="Mark ham: published, and the engine learns (as submit-ham)")
+@router.post(
+    "/comments/{comment_id}/ham",
+    response_model=Moderated,
+    responses=ERRORS,
+    tags=["moderation"],
+    summary="Mark ham: published, and the engine learns (as submit-ham)",
+)
 def mark_ham(request: Request, comment_id: int = ID):
     return _moderate(request, comment_id, "ham")
 
 
 @router.get("/moderation", responses=ERRORS, tags=["moderation"], summary="The queue: held or spam comments")
-def queue(request: Request, status: Literal["pending", "spam"] = Query("pending"),
-          limit: int = Query(100, ge=1, le=500),
-          site: Optional[str] = Query(None, max_length=64, description="the site's public id (with a session)")):
+def queue(
+    request: Request,
+    status: Literal["pending", "spam"] = Query("pending"),
+    limit: int = Query(100, ge=1, le=500),
+    site: Optional[str] = Query(None, max_length=64, description="the site's public id (with a session)"),
+):
     token = bearer(request)
     d = discussion(request)
     if token and "." not in token:
@@ -535,15 +620,28 @@ def queue(request: Request, status: Literal["pending", "spam"] = Query("pending"
     else:
         found = None
     if found is None:
-        raise HTTPException(401, "send the site's API key as `Authorization: Bearer KEY`, "
-                                 "or log in as one of its moderators and name the site")
+        raise HTTPException(
+            401,
+            "send the site's API key as `Authorization: Bearer KEY`, "
+            "or log in as one of its moderators and name the site",
+        )
     site = found
     conf = CommentSettings.of(site)
     rows = d.comments.queue(site.id, status, limit)
-    return json_response({"comments": [
-        {**d.public(r, conf, text=r.text), "uri": r.uri, "email": r.email, "verdict": r.verdict, "score": r.score}
-        for r in rows
-    ]})
+    return json_response(
+        {
+            "comments": [
+                {
+                    **d.public(r, conf, text=r.text),
+                    "uri": r.uri,
+                    "email": r.email,
+                    "verdict": r.verdict,
+                    "score": r.score,
+                }
+                for r in rows
+            ]
+        }
+    )
 
 
 @router.options("/{path:path}", include_in_schema=False)
@@ -552,11 +650,17 @@ def preflight(request: Request, path: str):
     origin = request.headers.get("origin")
     if not origin:
         return Response(status_code=204)
-    return Response(status_code=204, headers={
-        "Access-Control-Allow-Origin": origin, "Access-Control-Allow-Credentials": "true", "Vary": "Origin",
-        "Access-Control-Allow-Methods": "GET, POST, PATCH, DELETE, OPTIONS",
-        "Access-Control-Allow-Headers": "Authorization, Content-Type", "Access-Control-Max-Age": "600",
-    })
+    return Response(
+        status_code=204,
+        headers={
+            "Access-Control-Allow-Origin": origin,
+            "Access-Control-Allow-Credentials": "true",
+            "Vary": "Origin",
+            "Access-Control-Allow-Methods": "GET, POST, PATCH, DELETE, OPTIONS",
+            "Access-Control-Allow-Headers": "Authorization, Content-Type",
+            "Access-Control-Max-Age": "600",
+        },
+    )
 
 
 def _q(value: str) -> str:

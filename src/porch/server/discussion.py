@@ -188,8 +188,9 @@ class Discussion:
         return int(head) if hmac.compare_digest(self.edit_token(int(head)), token.strip()) else None
 
     def email_hash(self, site: Site, email: str) -> str:
-        return hmac.new(self.service.site_secret(site.id), b"email\0" + email.strip().lower().encode(),
-                        hashlib.sha256).hexdigest()[:32]
+        return hmac.new(
+            self.service.site_secret(site.id), b"email\0" + email.strip().lower().encode(), hashlib.sha256
+        ).hexdigest()[:32]
 
     # -- posting -----------------------------------------------------------------------------
     def prepare(self, site: Site, body: dict[str, Any], request: dict[str, str]) -> "Draft":
@@ -233,16 +234,32 @@ class Discussion:
             if stamp:
                 data["rendered_at"] = stamp
         rule = siterules.match(conf, text, email, request.get("ip", ""))
-        return Draft(site, conf, uri, str(body.get("title") or "")[:500], data, {
-            "parent_id": parent_id, "root_id": root_id, "depth": depth,
-            "author": author[:200], "email": email or None, "email_hash": self.email_hash(site, email) if email else None,
-            "website": website or None, "text": text, "html": html, "ip": request.get("ip", "")[:64] or None,
-            "user_agent": request.get("user_agent", "")[:1000] or None,
-            "notify": bool(body.get("notify")) and bool(email),
-        }, rule)
+        return Draft(
+            site,
+            conf,
+            uri,
+            str(body.get("title") or "")[:500],
+            data,
+            {
+                "parent_id": parent_id,
+                "root_id": root_id,
+                "depth": depth,
+                "author": author[:200],
+                "email": email or None,
+                "email_hash": self.email_hash(site, email) if email else None,
+                "website": website or None,
+                "text": text,
+                "html": html,
+                "ip": request.get("ip", "")[:64] or None,
+                "user_agent": request.get("user_agent", "")[:1000] or None,
+                "notify": bool(body.get("notify")) and bool(email),
+            },
+            rule,
+        )
 
-    def store_many(self, drafts: list["Draft"], results: list[Any],
-                   log: tuple[list[dict], list[dict]] | None = None) -> list[Any]:
+    def store_many(
+        self, drafts: list["Draft"], results: list[Any], log: tuple[list[dict], list[dict]] | None = None
+    ) -> list[Any]:
         """Decide prepared comments' status from their check results (and the site's moderation
         mode) and store them in one transaction (posting.py); one answer or exception each.
         A result that is an exception (its check failed) is handed back in its place. `log` is the
@@ -280,9 +297,14 @@ class Discussion:
             if isinstance(new_id, BaseException):
                 answers[i] = new_id
                 continue
-            answers[i] = {"id": new_id, "status": values["status"], "html": values["html"],
-                          "created": values["created_at"].isoformat(), "edit_token": self.edit_token(new_id),
-                          "parent": values["parent_id"]}
+            answers[i] = {
+                "id": new_id,
+                "status": values["status"],
+                "html": values["html"],
+                "created": values["created_at"].isoformat(),
+                "edit_token": self.edit_token(new_id),
+                "parent": values["parent_id"],
+            }
         if self.notifier is not None:  # after the commit; the notifier only takes note (notify.py)
             by_site: dict[int, tuple[Site, list[int]]] = {}
             for draft, answer in zip(drafts, answers):
@@ -309,10 +331,20 @@ class Discussion:
             status = "pending"
         else:
             status = "approved"
-        return (draft.site.id, draft.uri, draft.title, {
-            **values, "status": status, "created_at": _now(), "guid": result.guid, "verdict": verdict,
-            "score": float(result.verdict.score), "expires_at": expires,
-        })
+        return (
+            draft.site.id,
+            draft.uri,
+            draft.title,
+            {
+                **values,
+                "status": status,
+                "created_at": _now(),
+                "guid": result.guid,
+                "verdict": verdict,
+                "score": float(result.verdict.score),
+                "expires_at": expires,
+            },
+        )
 
     def _held(self, site: Site, conf: CommentSettings, text: str, email: str) -> bool:
         if conf.moderation == "all":
@@ -323,13 +355,20 @@ class Discussion:
             return not email or not self.comments.has_approved(site.id, self.email_hash(site, email))
         return False
 
-    def _fields(self, site, uri, text, author, email, website, request, reply=False, ip=None, ua=None) -> dict:
+    def _fields(
+        self, site, uri, text, author, email, website, request, reply=False, ip=None, ua=None
+    ) -> dict:
         return {
-            "blog": site.url, "comment_type": "reply" if reply else "comment", "comment_content": text,
-            "comment_author": author, "comment_author_email": email, "comment_author_url": website,
+            "blog": site.url,
+            "comment_type": "reply" if reply else "comment",
+            "comment_content": text,
+            "comment_author": author,
+            "comment_author_email": email,
+            "comment_author_url": website,
             "user_ip": ip if ip is not None else request.get("ip", ""),
             "user_agent": ua if ua is not None else request.get("user_agent", ""),
-            "referrer": request.get("referrer", ""), "permalink": urljoin(site.url, uri),
+            "referrer": request.get("referrer", ""),
+            "permalink": urljoin(site.url, uri),
         }
 
     # -- the author's own comment ------------------------------------------------------------
@@ -356,8 +395,18 @@ class Discussion:
         if len(text) > conf.max_length:
             raise Refused(413, f"the comment is longer than {conf.max_length:,} characters")
         html = render(text)
-        data = self._fields(site, row.uri, text, row.author, row.email or "", row.website or "", request,
-                            reply=row.parent_id is not None, ip=row.ip or "", ua=row.user_agent or "")
+        data = self._fields(
+            site,
+            row.uri,
+            text,
+            row.author,
+            row.email or "",
+            row.website or "",
+            request,
+            reply=row.parent_id is not None,
+            ip=row.ip or "",
+            ua=row.user_agent or "",
+        )
         data["recheck_reason"] = "edit"
         result = self.service.check(site, data, "comments")
         verdict = result.verdict.verdict
@@ -369,10 +418,22 @@ class Discussion:
             pass  # allowed: the edit keeps its status
         elif verdict != "ham":
             status = "spam"
-        elif status == "approved" and self._held(site, conf, text, row.email or "") and conf.moderation != "first":
+        elif (
+            status == "approved"
+            and self._held(site, conf, text, row.email or "")
+            and conf.moderation != "first"
+        ):
             status = "pending"
-        if not self.comments.change(row, text=text, html=html, status=status, verdict=verdict, guid=result.guid,
-                                    score=float(result.verdict.score), modified_at=_now()):
+        if not self.comments.change(
+            row,
+            text=text,
+            html=html,
+            status=status,
+            verdict=verdict,
+            guid=result.guid,
+            score=float(result.verdict.score),
+            modified_at=_now(),
+        ):
             raise Refused(409, "the comment changed meanwhile; try again")
         return {"id": row.id, "status": status, "html": html, "modified": _now().isoformat()}
 
@@ -402,8 +463,18 @@ class Discussion:
         if not self.comments.change(row, status=status, expires_at=None):
             raise Refused(409, "the comment changed meanwhile; try again")
         if label:
-            data = self._fields(site, row.uri, row.text, row.author, row.email or "", row.website or "", {},
-                                reply=row.parent_id is not None, ip=row.ip or "", ua=row.user_agent or "")
+            data = self._fields(
+                site,
+                row.uri,
+                row.text,
+                row.author,
+                row.email or "",
+                row.website or "",
+                {},
+                reply=row.parent_id is not None,
+                ip=row.ip or "",
+                ua=row.user_agent or "",
+            )
             result = self.service.feedback(site, label, data, "moderation", guid=row.guid)
             learned = label if result.accepted else None
             event_id = result.event_id
@@ -412,9 +483,14 @@ class Discussion:
     # -- reading -----------------------------------------------------------------------------
     def public(self, row: Any, conf: CommentSettings, *, text: str | None = None) -> dict[str, Any]:
         out = {
-            "id": row.id, "parent": row.parent_id, "status": row.status, "created": utc(row.created_at).isoformat(),
+            "id": row.id,
+            "parent": row.parent_id,
+            "status": row.status,
+            "created": utc(row.created_at).isoformat(),
             "modified": utc(row.modified_at).isoformat() if row.modified_at else None,
-            "author": row.author if row.status != "deleted" else "", "html": row.html, "likes": row.likes,
+            "author": row.author if row.status != "deleted" else "",
+            "html": row.html,
+            "likes": row.likes,
             "website": row.website if row.status == "approved" and row.website else None,
         }
         if conf.avatars:
@@ -455,14 +531,18 @@ def sweep_comments(store: Any, settings: Any, now: datetime) -> dict[str, int]:
 
     comments = CommentStore(store.engine)
     done = comments.sweep(
-        ip_before=now - timedelta(days=settings.comment_ip_retention_days), now=now, cut_ip=cut_ip,
+        ip_before=now - timedelta(days=settings.comment_ip_retention_days),
+        now=now,
+        cut_ip=cut_ip,
         deleted_before=now - timedelta(days=settings.deleted_retention_days),
     )
     for site in store.sites_keeping_less(SITE_RETENTION):  # sites whose owners chose shorter periods
         conf = CommentSettings.of(site)
         more = comments.sweep(
-            ip_before=now - timedelta(days=conf.retention(settings, "comment_ip_retention_days")), now=now,
-            cut_ip=cut_ip, deleted_before=now - timedelta(days=conf.retention(settings, "deleted_retention_days")),
+            ip_before=now - timedelta(days=conf.retention(settings, "comment_ip_retention_days")),
+            now=now,
+            cut_ip=cut_ip,
+            deleted_before=now - timedelta(days=conf.retention(settings, "deleted_retention_days")),
             site_id=site.id,
         )
         done = {k: done[k] + more[k] for k in done}

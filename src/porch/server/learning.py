@@ -69,7 +69,9 @@ class Learner:
         """Load the snapshots and replay the events after them."""
         for snap in self.store.snapshots():
             try:
-                self.engines[snap.scope] = Engine(Model.from_bytes(bytes(snap.model), f"snapshot {snap.scope}"))
+                self.engines[snap.scope] = Engine(
+                    Model.from_bytes(bytes(snap.model), f"snapshot {snap.scope}")
+                )
                 self.cursor[snap.scope] = int(snap.last_event_id)
             except ModelError as exc:  # a snapshot we cannot read: rebuild that scope by replay
                 log.warning("ignoring model snapshot: %s", exc)

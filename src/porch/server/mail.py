@@ -62,15 +62,19 @@ def connect(settings: Any) -> smtplib.SMTP:
     timeout = 30
     context = ssl.create_default_context()
     if settings.smtp_ssl:
-        smtp: smtplib.SMTP = smtplib.SMTP_SSL(settings.smtp_host, settings.smtp_port, timeout=timeout, context=context)
+        smtp: smtplib.SMTP = smtplib.SMTP_SSL(
+            settings.smtp_host, settings.smtp_port, timeout=timeout, context=context
+        )
     else:
         smtp = smtplib.SMTP(settings.smtp_host, settings.smtp_port, timeout=timeout)
         if settings.smtp_starttls:
             smtp.ehlo()
             if not smtp.has_extn("starttls"):
                 smtp.close()
-                raise MailConfigError("the SMTP server does not offer STARTTLS (set smtp_starttls = false to send "
-                                      "without it, or smtp_ssl = true for port 465)")
+                raise MailConfigError(
+                    "the SMTP server does not offer STARTTLS (set smtp_starttls = false to send "
+                    "without it, or smtp_ssl = true for port 465)"
+                )
             smtp.starttls(context=context)
     if settings.smtp_user:
         smtp.login(settings.smtp_user, settings.smtp_password)
@@ -116,7 +120,9 @@ def send_due(state: dict[str, Any], note: Notifier) -> dict[str, int]:
                 if note.take(row.id):
                     mail.failed(row.id, error)
             done["failed"] += len(todo)
-            log.warning("mail: cannot reach the SMTP server (%s); %d mail(s) will be retried", error, len(todo))
+            log.warning(
+                "mail: cannot reach the SMTP server (%s); %d mail(s) will be retried", error, len(todo)
+            )
             if isinstance(exc, MailConfigError):
                 log.warning("mail: %s", exc)
             return done
@@ -125,12 +131,14 @@ def send_due(state: dict[str, Any], note: Notifier) -> dict[str, int]:
                 if not note.take(row.id):  # stopping: the row was handed back to the queue
                     return done
                 try:
-                    smtp.send_message(message(settings, row), from_addr=settings.sender_address, to_addrs=[row.recipient])
+                    smtp.send_message(
+                        message(settings, row), from_addr=settings.sender_address, to_addrs=[row.recipient]
+                    )
                 except (smtplib.SMTPServerDisconnected, OSError) as exc:
                     mail.failed(row.id, _error(exc))
                     done["failed"] += 1
                     log.warning("mail: connection lost (%s)", _error(exc))
-                    for rest in todo[todo.index(row) + 1:]:
+                    for rest in todo[todo.index(row) + 1 :]:
                         if note.take(rest.id):
                             mail.failed(rest.id, _error(exc))
                             done["failed"] += 1
@@ -138,8 +146,12 @@ def send_due(state: dict[str, Any], note: Notifier) -> dict[str, int]:
                 except Exception as exc:  # noqa: BLE001 - this recipient or message only
                     kept = mail.failed(row.id, _error(exc))
                     done["failed"] += 1
-                    log.warning("mail: a %s mail was refused (%s)%s", row.kind, _error(exc),
-                                "" if kept else "; given up")
+                    log.warning(
+                        "mail: a %s mail was refused (%s)%s",
+                        row.kind,
+                        _error(exc),
+                        "" if kept else "; given up",
+                    )
                 else:
                     mail.sent(row.id)
                     done["sent"] += 1

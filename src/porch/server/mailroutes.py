@@ -35,18 +35,29 @@ from .notify import CONFIRM_DAYS, BadLink, notifier, templates
 
 router = APIRouter(prefix="/mail", include_in_schema=False)
 HEADERS = {
-    "Cache-Control": "no-store", "Referrer-Policy": "no-referrer", "X-Robots-Tag": "noindex, nofollow",
+    "Cache-Control": "no-store",
+    "Referrer-Policy": "no-referrer",
+    "X-Robots-Tag": "noindex, nofollow",
     "X-Content-Type-Options": "nosniff",
     "Content-Security-Policy": "default-src 'none'; style-src 'unsafe-inline'; form-action 'self'; "
-                               "frame-ancestors 'none'; base-uri 'none'",
+    "frame-ancestors 'none'; base-uri 'none'",
 }
-ACTIONS = {"approve": ("approved", "Approve and publish", "Published.", "Already published."),
-           "spam": ("spam", "Mark as spam", "Marked as spam; the filter learns from it.", "Already marked as spam.")}
-STATUS_TEXT = {"approved": "published", "pending": "held for moderation", "spam": "spam", "deleted": "deleted"}
+ACTIONS = {
+    "approve": ("approved", "Approve and publish", "Published.", "Already published."),
+    "spam": ("spam", "Mark as spam", "Marked as spam; the filter learns from it.", "Already marked as spam."),
+}
+STATUS_TEXT = {
+    "approved": "published",
+    "pending": "held for moderation",
+    "spam": "spam",
+    "deleted": "deleted",
+}
 
 
 def page(template: str, status: int = 200, **context: Any) -> HTMLResponse:
-    return HTMLResponse(templates().get_template(template).render(**context), status_code=status, headers=HEADERS)
+    return HTMLResponse(
+        templates().get_template(template).render(**context), status_code=status, headers=HEADERS
+    )
 
 
 def problem(status: int, message: str, title: str = "This link cannot be used") -> HTMLResponse:
@@ -68,6 +79,7 @@ def _subscriber(request: Request, kind: str, token: str):
 
 def _guard(handler):
     """Bad links and unknown sites become pages with a 4xx, not tracebacks."""
+
     def wrapped(request: Request, token: str):
         try:
             return handler(request, token)
@@ -77,6 +89,7 @@ def _guard(handler):
             return problem(404, "The site this link belongs to no longer exists.")
         except Refused as exc:
             return problem(exc.status, exc.message[:1].upper() + exc.message[1:] + ".", "Nothing was changed")
+
     wrapped.__name__ = handler.__name__
     return wrapped
 
@@ -91,16 +104,31 @@ def _confirm(request: Request, token: str) -> HTMLResponse:
     else:
         status = note.mail.status(site.id, email_hash)
     if status is None:
-        return problem(404, f"There is nothing to confirm: the request has expired ({CONFIRM_DAYS} days). "
-                            "Tick “Notify me of replies” with your next comment to get a new link.")
+        return problem(
+            404,
+            f"There is nothing to confirm: the request has expired ({CONFIRM_DAYS} days). "
+            "Tick “Notify me of replies” with your next comment to get a new link.",
+        )
     if status == "unsubscribed":
-        return page("message.html", 409, title="Unsubscribed", site_name=name, error=True,
-                    message="This address was unsubscribed from this site, so this link no longer works. "
-                            "Tick “Notify me of replies” with your next comment to subscribe again.")
+        return page(
+            "message.html",
+            409,
+            title="Unsubscribed",
+            site_name=name,
+            error=True,
+            message="This address was unsubscribed from this site, so this link no longer works. "
+            "Tick “Notify me of replies” with your next comment to subscribe again.",
+        )
     if status == "confirmed":
-        return page("message.html", title="Reply notifications are on", site_name=name,
-                    message=f"You will get an e-mail when somebody replies to your comments on {name}.",
-                    more="Every such e-mail has a link to unsubscribe.", link=site.url, link_text=f"Back to {name}")
+        return page(
+            "message.html",
+            title="Reply notifications are on",
+            site_name=name,
+            message=f"You will get an e-mail when somebody replies to your comments on {name}.",
+            more="Every such e-mail has a link to unsubscribe.",
+            link=site.url,
+            link_text=f"Back to {name}",
+        )
     return page("confirm.html", title="Confirm reply notifications", site_name=name)
 
 
@@ -119,9 +147,13 @@ def _unsubscribe(request: Request, token: str) -> HTMLResponse:
         note.mail.unsubscribe(site.id, email_hash)
     elif note.mail.status(site.id, email_hash) != "unsubscribed":
         return page("unsubscribe.html", title="Unsubscribe", site_name=name)
-    return page("message.html", title="Unsubscribed", site_name=name,
-                message=f"This address gets no more e-mail from porch for {name}.",
-                more="The address itself was deleted from the list of subscribers.")
+    return page(
+        "message.html",
+        title="Unsubscribed",
+        site_name=name,
+        message=f"This address gets no more e-mail from porch for {name}.",
+        more="The address itself was deleted from the list of subscribers.",
+    )
 
 
 @router.api_route("/unsubscribe/{token}", methods=["GET", "POST"], response_class=HTMLResponse)
@@ -161,9 +193,17 @@ def _moderate(request: Request, token: str) -> HTMLResponse:
         done = done_text if row.status == target else "Nothing was changed: the comment changed meanwhile."
     name = site.name or site.url
     return page(
-        "moderate.html", title=button if not done else "Moderation", site_name=name, action=action, button=button,
-        done=done, author=row.author or "Anonymous", page=_page_url(site, row.uri), page_title=row.uri,
-        created=utc(row.created_at).strftime("%Y-%m-%d %H:%M UTC"), text=row.text,
+        "moderate.html",
+        title=button if not done else "Moderation",
+        site_name=name,
+        action=action,
+        button=button,
+        done=done,
+        author=row.author or "Anonymous",
+        page=_page_url(site, row.uri),
+        page_title=row.uri,
+        created=utc(row.created_at).strftime("%Y-%m-%d %H:%M UTC"),
+        text=row.text,
         status_text=STATUS_TEXT.get(row.status, row.status),
     )
 

@@ -15,7 +15,9 @@ import os
 from prometheus_client import CONTENT_TYPE_LATEST, CollectorRegistry, Counter, Histogram, generate_latest
 
 CHECKS = Counter("porch_checks_total", "Comments checked", ["source", "verdict"])
-FEEDBACK = Counter("porch_feedback_total", "Feedback received (submit-spam / submit-ham)", ["source", "label"])
+FEEDBACK = Counter(
+    "porch_feedback_total", "Feedback received (submit-spam / submit-ham)", ["source", "label"]
+)
 REFUSED = Counter("porch_requests_refused_total", "Requests refused before a check", ["reason"])
 LATENCY = Histogram(
     "porch_check_seconds",

@@ -56,8 +56,14 @@ class Moderation:
         self._notifier = notifier  # a function giving the Notifier (built lazily by its owner), or None
 
     # -- acting ------------------------------------------------------------------------------
-    def act(self, site: Site, comment_id: int, action: str, account_id: int | None = None,
-            at: datetime | None = None) -> dict[str, Any]:
+    def act(
+        self,
+        site: Site,
+        comment_id: int,
+        action: str,
+        account_id: int | None = None,
+        at: datetime | None = None,
+    ) -> dict[str, Any]:
         """approve | spam | ham | delete one comment; logged (at `at`: a bulk decision's actions
         share their time, so one undo takes them all back). {"id", "status", "learned", "action_id"}."""
         if action not in ACTIONS:
@@ -72,14 +78,28 @@ class Moderation:
         else:
             done = self.discussion.moderate(site, comment_id, action, detail=True)
         action_id = actions.log_action(
-            self.engine, site_id=site.id, account_id=account_id, comment_id=comment_id, action=action,
-            from_status=done["from"], to_status=done["status"], event_id=done["event_id"], now=at or _now(),
+            self.engine,
+            site_id=site.id,
+            account_id=account_id,
+            comment_id=comment_id,
+            action=action,
+            from_status=done["from"],
+            to_status=done["status"],
+            event_id=done["event_id"],
+            now=at or _now(),
         )
         if done["status"] == "approved" and done["from"] != "approved":
             self._notify("published", site, comment_id)
-        return {"id": done["id"], "status": done["status"], "learned": done["learned"], "action_id": action_id}
+        return {
+            "id": done["id"],
+            "status": done["status"],
+            "learned": done["learned"],
+            "action_id": action_id,
+        }
 
-    def bulk(self, site: Site, ids: list[int], action: str, account_id: int | None = None) -> list[dict[str, Any]]:
+    def bulk(
+        self, site: Site, ids: list[int], action: str, account_id: int | None = None
+    ) -> list[dict[str, Any]]:
         """`act` on each id alone; a failure is that id's answer ({"id", "error", "code"}), not all."""
         if action not in ACTIONS:
             raise Refused(422, f"action must be one of {', '.join(ACTIONS)}")
@@ -136,12 +156,29 @@ class Moderation:
             raise
         reverse = None
         if last.event_id is not None:
-            data = self.discussion._fields(site, row.uri, row.text, row.author, row.email or "", row.website or "", {},
-                                           reply=row.parent_id is not None, ip=row.ip or "", ua=row.user_agent or "")
+            data = self.discussion._fields(
+                site,
+                row.uri,
+                row.text,
+                row.author,
+                row.email or "",
+                row.website or "",
+                {},
+                reply=row.parent_id is not None,
+                ip=row.ip or "",
+                ua=row.user_agent or "",
+            )
             reverse = self.discussion.service.unlearn(site, int(last.event_id), data)
         undo_id = actions.log_action(
-            self.engine, site_id=site.id, account_id=account_id, comment_id=row.id, action="undo",
-            from_status=row.status, to_status=restored, event_id=reverse, now=_now(),
+            self.engine,
+            site_id=site.id,
+            account_id=account_id,
+            comment_id=row.id,
+            action="undo",
+            from_status=row.status,
+            to_status=restored,
+            event_id=reverse,
+            now=_now(),
         )
         if restored == "approved" and row.status != "approved":
             self._notify("published", site, row.id)
@@ -178,20 +215,52 @@ class Moderation:
             parent_ref, depth = (parent.parent_id, parent.depth) if parent.parent_id else (parent.id, 1)
         html = render(text)
         now = _now()
-        new_id = self.comments.insert(site.id, parent.uri, "", {
-            "parent_id": parent_ref, "root_id": root_id, "depth": depth, "author": _site_name(site),
-            "email": None, "email_hash": None, "website": site.url, "text": text, "html": html, "ip": None,
-            "user_agent": None, "status": "approved", "created_at": now, "guid": None, "verdict": None,
-            "score": None, "expires_at": None,
-        })
+        new_id = self.comments.insert(
+            site.id,
+            parent.uri,
+            "",
+            {
+                "parent_id": parent_ref,
+                "root_id": root_id,
+                "depth": depth,
+                "author": _site_name(site),
+                "email": None,
+                "email_hash": None,
+                "website": site.url,
+                "text": text,
+                "html": html,
+                "ip": None,
+                "user_agent": None,
+                "status": "approved",
+                "created_at": now,
+                "guid": None,
+                "verdict": None,
+                "score": None,
+                "expires_at": None,
+            },
+        )
         account_id = getattr(account, "id", account)
         action_id = actions.log_action(
-            self.engine, site_id=site.id, account_id=account_id, comment_id=new_id, action="reply",
-            from_status="new", to_status="approved", event_id=None, now=now,
+            self.engine,
+            site_id=site.id,
+            account_id=account_id,
+            comment_id=new_id,
+            action="reply",
+            from_status="new",
+            to_status="approved",
+            event_id=None,
+            now=now,
         )
         self._notify("posted", site, [new_id])
-        return {"id": new_id, "status": "approved", "html": html, "parent": parent_ref, "author": _site_name(site),
-                "created": now.isoformat(), "action_id": action_id}
+        return {
+            "id": new_id,
+            "status": "approved",
+            "html": html,
+            "parent": parent_ref,
+            "author": _site_name(site),
+            "created": now.isoformat(),
+            "action_id": action_id,
+        }
 
     # -- helpers -----------------------------------------------------------------------------
     def _row(self, site: Site, comment_id: int) -> Any:

@@ -97,7 +97,9 @@ class Links:
     def read(self, kind: str, token: str) -> Link:
         parts = token.strip().split(".")
         if len(parts) != 5 or parts[0] != kind or not parts[1].isdigit() or len(token) > 300:
-            raise BadLink(400, "This link is not valid. Copy the whole link from the e-mail, or ask for a new one.")
+            raise BadLink(
+                400, "This link is not valid. Copy the whole link from the e-mail, or ask for a new one."
+            )
         payload = ".".join(parts[:4])
         if not hmac.compare_digest(self._sig(payload), parts[4]):
             raise BadLink(400, "This link is not valid: it was changed or belongs to another server.")
@@ -106,8 +108,11 @@ class Links:
         except ValueError:
             raise BadLink(400, "This link is not valid.") from None
         if expiry and expiry < time.time():
-            raise BadLink(400, "This link has expired. Links in moderation and confirmation e-mails last "
-                               f"{MODERATION_DAYS} days.")
+            raise BadLink(
+                400,
+                "This link has expired. Links in moderation and confirmation e-mails last "
+                f"{MODERATION_DAYS} days.",
+            )
         return Link(kind, int(parts[1]), parts[2])
 
 
@@ -120,8 +125,13 @@ def templates() -> Environment:
     global _env
     if _env is None:
         path = resources.files("porch.web") / "templates" / "mail"
-        _env = Environment(loader=FileSystemLoader(str(path)), autoescape=select_autoescape(["html"]),
-                           trim_blocks=True, lstrip_blocks=True, keep_trailing_newline=True)
+        _env = Environment(
+            loader=FileSystemLoader(str(path)),
+            autoescape=select_autoescape(["html"]),
+            trim_blocks=True,
+            lstrip_blocks=True,
+            keep_trailing_newline=True,
+        )
     return _env
 
 
@@ -151,7 +161,9 @@ class Notifier:
         self.state = state
         self.settings = state["settings"]
         self.enabled = self.settings.mail_enabled
-        self.mail = MailStore(state["store"].engine, self.settings.mail_max_attempts, self.settings.mail_retry_seconds)
+        self.mail = MailStore(
+            state["store"].engine, self.settings.mail_max_attempts, self.settings.mail_retry_seconds
+        )
         self.accounts = AccountStore.of(state["store"])  # the site's members get the moderator notices
         self.links = Links(self.settings.secret(), self.settings.base_url)
         self._work: deque[tuple[str, int, list[int]]] = deque()
@@ -288,42 +300,83 @@ class Notifier:
     def _hash(self, site: Site, email: str) -> str:
         return self._discussion().email_hash(site, email)
 
-    def _mail(self, site: Site, kind: str, to: str, to_hash: str, subject: str, template: str, **context) -> dict:
+    def _mail(
+        self, site: Site, kind: str, to: str, to_hash: str, subject: str, template: str, **context
+    ) -> dict:
         unsubscribe = self.links.url("u", site.id, to_hash, None)
-        body = templates().get_template(template).render(
-            site_name=site.name or site.url, site_url=site.url, unsubscribe=unsubscribe, **context)
-        return {"site_id": site.id, "kind": kind, "recipient": to, "subject": one_line(subject, 200), "body": body,
-                "headers": {"List-Unsubscribe": f"<{unsubscribe}>",
-                            "List-Unsubscribe-Post": "List-Unsubscribe=One-Click",
-                            "Auto-Submitted": "auto-generated"}}
+        body = (
+            templates()
+            .get_template(template)
+            .render(site_name=site.name or site.url, site_url=site.url, unsubscribe=unsubscribe, **context)
+        )
+        return {
+            "site_id": site.id,
+            "kind": kind,
+            "recipient": to,
+            "subject": one_line(subject, 200),
+            "body": body,
+            "headers": {
+                "List-Unsubscribe": f"<{unsubscribe}>",
+                "List-Unsubscribe-Post": "List-Unsubscribe=One-Click",
+                "Auto-Submitted": "auto-generated",
+            },
+        }
 
     def _moderators(self, site: Site, held: list[Any], digest: bool) -> list[dict]:
         members = self.accounts.members(site.id)
         hashes = {email: self._hash(site, email) for _, email, _ in members}
         blocked = self.mail.statuses(site.id, list(hashes.values()))
         name = one_line(site.name or site.url, 60)
-        items = [{
-            "author": one_line(r.author or "Anonymous", 80), "page": urljoin(site.url, r.uri),
-            "title": one_line(r.title or r.uri, 120), "text": quoted(r.text or ""),
-            "created": utc(r.created_at).strftime("%Y-%m-%d %H:%M UTC"), "id": r.id,
-        } for r in held]
+        items = [
+            {
+                "author": one_line(r.author or "Anonymous", 80),
+                "page": urljoin(site.url, r.uri),
+                "title": one_line(r.title or r.uri, 120),
+                "text": quoted(r.text or ""),
+                "created": utc(r.created_at).strftime("%Y-%m-%d %H:%M UTC"),
+                "id": r.id,
+            }
+            for r in held
+        ]
         mails = []
         for account_id, email, _role in members:
             if blocked.get(hashes[email]) == "unsubscribed":
                 continue
             for item in items:
                 for action in ("approve", "spam"):
-                    item[action] = self.links.url("m", site.id, f"{item['id']}-{action}-{account_id}", MODERATION_DAYS)
+                    item[action] = self.links.url(
+                        "m", site.id, f"{item['id']}-{action}-{account_id}", MODERATION_DAYS
+                    )
             dashboard = f"{self.links.base}/admin/"
             if digest:
                 subject = f"[{name}] {len(items)} comment{'s' if len(items) != 1 else ''} held for moderation"
-                mails.append(self._mail(site, "digest", email, hashes[email], subject, "digest.txt",
-                                        items=[dict(i) for i in items], dashboard=dashboard))
+                mails.append(
+                    self._mail(
+                        site,
+                        "digest",
+                        email,
+                        hashes[email],
+                        subject,
+                        "digest.txt",
+                        items=[dict(i) for i in items],
+                        dashboard=dashboard,
+                    )
+                )
             else:
                 for item in items:
                     subject = f"[{name}] Comment by {item['author']} held for moderation"
-                    mails.append(self._mail(site, "moderation", email, hashes[email], subject, "notice.txt",
-                                            item=dict(item), dashboard=dashboard))
+                    mails.append(
+                        self._mail(
+                            site,
+                            "moderation",
+                            email,
+                            hashes[email],
+                            subject,
+                            "notice.txt",
+                            item=dict(item),
+                            dashboard=dashboard,
+                        )
+                    )
         return mails
 
     def _confirmation(self, site: Site, conf: Any, row: Any) -> list[dict]:
@@ -334,8 +387,19 @@ class Notifier:
             return []
         link = self.links.url("c", site.id, row.email_hash, CONFIRM_DAYS)
         subject = f"[{one_line(site.name or site.url, 60)}] Confirm reply notifications"
-        return [self._mail(site, "confirm", row.email, row.email_hash, subject, "confirm.txt",
-                           confirm=link, days=CONFIRM_DAYS, page=urljoin(site.url, row.uri))]
+        return [
+            self._mail(
+                site,
+                "confirm",
+                row.email,
+                row.email_hash,
+                subject,
+                "confirm.txt",
+                confirm=link,
+                days=CONFIRM_DAYS,
+                page=urljoin(site.url, row.uri),
+            )
+        ]
 
     def _reply(self, site: Site, conf: Any, reply: Any) -> list[dict]:
         if not conf.reply_notifications:
@@ -358,14 +422,28 @@ class Notifier:
         author = one_line(reply.author or "Someone", 80)
         link = urljoin(site.url, reply.uri) + f"#porch-comment-{reply.id}"
         subject = f"[{one_line(site.name or site.url, 60)}] {author} replied to your comment"
-        return [self._mail(site, "reply", parent.email, parent.email_hash, subject, "reply.txt",
-                           author=author, link=link, title=one_line(reply.title or reply.uri, 120),
-                           text=quoted(reply.text or ""), yours=quoted(parent.text or "")[:300])]
+        return [
+            self._mail(
+                site,
+                "reply",
+                parent.email,
+                parent.email_hash,
+                subject,
+                "reply.txt",
+                author=author,
+                link=link,
+                title=one_line(reply.title or reply.uri, 120),
+                text=quoted(reply.text or ""),
+                yours=quoted(parent.text or "")[:300],
+            )
+        ]
 
 
 def sweep_mail(store: Any, settings: Any, now: Any) -> dict[str, int]:
     """Retention for mail (called from retention.sweep): sent mails after `mail_retention_days`,
     unconfirmed subscribers once their confirmation link has expired."""
     mail = MailStore(store.engine, settings.mail_max_attempts, settings.mail_retry_seconds)
-    return mail.sweep(sent_before=now - timedelta(days=settings.mail_retention_days),
-                      pending_before=now - timedelta(days=CONFIRM_DAYS))
+    return mail.sweep(
+        sent_before=now - timedelta(days=settings.mail_retention_days),
+        pending_before=now - timedelta(days=CONFIRM_DAYS),
+    )

@@ -28,8 +28,26 @@ from markdown_it import MarkdownIt
 SCHEMES = ("http", "https", "mailto")
 REL = "nofollow ugc noopener"
 TAGS = {
-    "a", "p", "br", "em", "strong", "del", "s", "code", "pre", "blockquote", "ul", "ol", "li", "hr",
-    "table", "thead", "tbody", "tr", "th", "td",
+    "a",
+    "p",
+    "br",
+    "em",
+    "strong",
+    "del",
+    "s",
+    "code",
+    "pre",
+    "blockquote",
+    "ul",
+    "ol",
+    "li",
+    "hr",
+    "table",
+    "thead",
+    "tbody",
+    "tr",
+    "th",
+    "td",
 }
 ATTRIBUTES = {"a": {"href"}, "ol": {"start"}}
 _STRIP = re.compile(r"[\x00-\x20\x7f-\x9f\u200b-\u200f\u2028-\u202e\u2060-\u2064\ufeff]+")

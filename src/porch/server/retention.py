@@ -28,10 +28,14 @@ from .service import cut_ip
 
 def sweep(store: Any, settings: Any, now: datetime | None = None) -> dict[str, int]:
     now = now or datetime.now(timezone.utc)
-    return sweep_comments(store, settings, now) | sweep_mail(store, settings, now) | store.purge(
-        raw_before=now - timedelta(days=settings.raw_retention_days),
-        ip_before=now - timedelta(days=settings.ip_retention_days),
-        prints_before=now - timedelta(days=settings.campaign_window_days),
-        prints_cap=settings.campaign_max_per_site,
-        cut_ip=cut_ip,
+    return (
+        sweep_comments(store, settings, now)
+        | sweep_mail(store, settings, now)
+        | store.purge(
+            raw_before=now - timedelta(days=settings.raw_retention_days),
+            ip_before=now - timedelta(days=settings.ip_retention_days),
+            prints_before=now - timedelta(days=settings.campaign_window_days),
+            prints_cap=settings.campaign_max_per_site,
+            cut_ip=cut_ip,
+        )
     )

@@ -95,7 +95,9 @@ class _Earlier:
             key = (it.site.id, it.network_hash)
             self.networks[key] = self.networks.get(key, 0) + 1
         if it.logs_fingerprint:
-            row = NearRow(-self.count, it.guid, to_signed64(it.fp), it.network_hash, it.page_hash, None, *it.bands)
+            row = NearRow(
+                -self.count, it.guid, to_signed64(it.fp), it.network_hash, it.page_hash, None, *it.bands
+            )
             for i, band in enumerate(it.bands):
                 self.bands.setdefault((it.site.id, i, band), []).append(row)
 
@@ -156,7 +158,9 @@ class Service:
         return result
 
     def check_batch(
-        self, requests: Sequence[CheckRequest], log: Callable[[list[dict], list[dict]], None] | None = None,
+        self,
+        requests: Sequence[CheckRequest],
+        log: Callable[[list[dict], list[dict]], None] | None = None,
     ) -> list[CheckResult | Exception]:
         """Check many comments (any mix of sites and sources) together; one result per request.
 
@@ -213,8 +217,13 @@ class Service:
                 metrics.CHECKS.labels(it.source, result.verdict.verdict).inc()
                 metrics.LATENCY.labels(it.source).observe(done - it.started)
                 if self.settings.debug_log_commenter_data:
-                    log.debug("check %s site=%s ip=%s verdict=%s", it.guid, it.site.public_id, it.sub.user_ip,
-                              result.verdict.verdict)
+                    log.debug(
+                        "check %s site=%s ip=%s verdict=%s",
+                        it.guid,
+                        it.site.public_id,
+                        it.sub.user_ip,
+                        result.verdict.verdict,
+                    )
         return results  # type: ignore[return-value]
 
     def _prepare(self, index: int, request: CheckRequest, guid: str) -> "_Item":
@@ -227,15 +236,25 @@ class Service:
         page = sub.permalink or sub.referrer
         hashed = [(kind, self.hashed_key(site.id, kind, key)) for kind, key in keys]
         return _Item(
-            index=index, site=site, source=request.source, started=request.started or time.perf_counter(),
-            sub=sub, norm=norm, keys=keys, hashed=hashed, fp=fp, bands=camp.bands(fp) if fp is not None else None,
+            index=index,
+            site=site,
+            source=request.source,
+            started=request.started or time.perf_counter(),
+            sub=sub,
+            norm=norm,
+            keys=keys,
+            hashed=hashed,
+            fp=fp,
+            bands=camp.bands(fp) if fp is not None else None,
             network_hash=next((h for kind, h in hashed if kind == "network"), None) if network else None,
             page_hash=self.hashed_key(site.id, "page", page) if page else None,
-            recheck=bool(sub.recheck_reason.strip()), guid=guid,
+            recheck=bool(sub.recheck_reason.strip()),
+            guid=guid,
         )
 
-    def _history(self, it: "_Item", answer: HistoryAnswer, earlier: "_Earlier", now: datetime,
-                 window: timedelta) -> SiteHistory:
+    def _history(
+        self, it: "_Item", answer: HistoryAnswer, earlier: "_Earlier", now: datetime, window: timedelta
+    ) -> SiteHistory:
         standings: dict[tuple[str, str], Standing] = {}
         clear = {h: pair for pair, (_, h) in zip(it.keys, it.hashed)}
         for row in answer.reputation:
@@ -248,7 +267,8 @@ class Service:
             rows = answer.near + earlier.copies_of(it)
             campaign = _campaign(it.fp, rows, it.network_hash, it.page_hash, it.recheck, window)
         return SiteHistory(
-            standings=standings, campaign=campaign,
+            standings=standings,
+            campaign=campaign,
             recent_from_network=answer.recent + earlier.from_network(it),
             burst_window_seconds=self.settings.burst_window_seconds,
         )
@@ -261,7 +281,11 @@ class Service:
             engine = self.learner.engine_for(it.site)
             groups.setdefault(id(engine), (engine, []))[1].append(k)
         for engine, ks in groups.values():
-            subs, norms, hist = [items[k].sub for k in ks], [items[k].norm for k in ks], [histories[k] for k in ks]
+            subs, norms, hist = (
+                [items[k].sub for k in ks],
+                [items[k].norm for k in ks],
+                [histories[k] for k in ks],
+            )
             try:
                 found = engine.check_many(subs, now=now, norms=norms, histories=hist)
             except Exception:  # noqa: BLE001 - find the one that broke it, answer the rest
@@ -279,20 +303,31 @@ class Service:
         sub, fp = it.sub, it.fp
         raw = {k: v for k, v in sub.to_mapping().items() if k not in PERSONAL}
         row = {
-            "guid": it.guid, "site_id": it.site.id, "created_at": now, "source": it.source,
-            "verdict": verdict.verdict, "score": float(verdict.score), "reasons": verdict.reasons(),
-            "is_test": sub.is_test, "recheck": it.recheck,
+            "guid": it.guid,
+            "site_id": it.site.id,
+            "created_at": now,
+            "source": it.source,
+            "verdict": verdict.verdict,
+            "score": float(verdict.score),
+            "reasons": verdict.reasons(),
+            "is_test": sub.is_test,
+            "recheck": it.recheck,
             "fingerprint": to_signed64(fp) if fp is not None else None,
             # only checks that count towards bursts name their network (a recheck does not): the
             # burst count then reads the (site, network, time) index alone (store/history.py)
             "network_hash": None if it.recheck else it.network_hash,
-            "ip": sub.user_ip[:64] or None, "submission": raw,
+            "ip": sub.user_ip[:64] or None,
+            "submission": raw,
         }
         fingerprint_row = None
         if it.logs_fingerprint:
             fingerprint_row = {
-                "site_id": it.site.id, "guid": it.guid, "created_at": now, "fingerprint": to_signed64(fp),
-                **{f"band{i}": b for i, b in enumerate(it.bands)}, "network_hash": it.network_hash,
+                "site_id": it.site.id,
+                "guid": it.guid,
+                "created_at": now,
+                "fingerprint": to_signed64(fp),
+                **{f"band{i}": b for i, b in enumerate(it.bands)},
+                "network_hash": it.network_hash,
                 "page_hash": it.page_hash,
             }
         return row, fingerprint_row
@@ -324,18 +359,31 @@ class Service:
             original = self.store.find_check(site.id, near[0].guid)
             matched = "fingerprint" if original is not None else None
         event_id = self.store.record_feedback(
-            site, label=label, source=source, guid=original.guid if original is not None else None,
-            submission=learn_from, rep_hashes=rep_hashes, mark_prints=marks,
-            earlier_verdict=original.verdict if original is not None else None, now=now, combine=_combine,
+            site,
+            label=label,
+            source=source,
+            guid=original.guid if original is not None else None,
+            submission=learn_from,
+            rep_hashes=rep_hashes,
+            mark_prints=marks,
+            earlier_verdict=original.verdict if original is not None else None,
+            now=now,
+            combine=_combine,
         )
         changed = self.learner.catch_up()
         metrics.FEEDBACK.labels(source, label).inc()
         log.info("feedback %s event=%d site=%s matched=%s", label, event_id, site.public_id, matched)
         return FeedbackResult(
-            True, matched, original.guid if original is not None else None, changed > 0, event_id=event_id,
+            True,
+            matched,
+            original.guid if original is not None else None,
+            changed > 0,
+            event_id=event_id,
         )
 
-    def _keys_and_copies(self, site: Site, sub: Submission, now: datetime) -> tuple[list[tuple[str, str]], list[Any]]:
+    def _keys_and_copies(
+        self, site: Site, sub: Submission, now: datetime
+    ) -> tuple[list[tuple[str, str]], list[Any]]:
         """A decision's reputation keys (hashed) and the recent near-copies of its text (campaign)."""
         norm = normalise(sub.comment_content, sub.comment_author, sub.comment_author_url)
         rep_hashes = [(kind, self.hashed_key(site.id, kind, key)) for kind, key in reputation_keys(sub, norm)]
@@ -343,8 +391,11 @@ class Service:
         if fp is None:
             return rep_hashes, []
         since = now - timedelta(days=self.settings.campaign_window_days)
-        return rep_hashes, [r for r in self.store.near_duplicates(site.id, camp.bands(fp), since)
-                            if camp.near(fp, r.fingerprint)]
+        return rep_hashes, [
+            r
+            for r in self.store.near_duplicates(site.id, camp.bands(fp), since)
+            if camp.near(fp, r.fingerprint)
+        ]
 
     def unlearn(self, site: Site, event_id: int, data: Mapping[str, Any]) -> int | None:
         """Take feedback event `event_id` back (a moderator's undo): a reverse event every worker
@@ -362,8 +413,13 @@ class Service:
         marks = [r.id for r in near]
         self.learner.catch_up()  # this worker must have applied the original to know its step
         reverse_id = actions.take_back(
-            self.store, original, rep_hashes=rep_hashes, mark_prints=marks, step=self.learner.step_of(event_id),
-            now=now, retract=_retract(retract),
+            self.store,
+            original,
+            rep_hashes=rep_hashes,
+            mark_prints=marks,
+            step=self.learner.step_of(event_id),
+            now=now,
+            retract=_retract(retract),
         )
         self.learner.catch_up()
         log.info("feedback undone event=%d by event=%d site=%s", event_id, reverse_id, site.public_id)
@@ -371,9 +427,12 @@ class Service:
 
 
 def _retract(retract: Callable) -> Callable:
-    def take(before: tuple[float, float], was_spam: bool, decision_age: float, age: float) -> tuple[float, float]:
+    def take(
+        before: tuple[float, float], was_spam: bool, decision_age: float, age: float
+    ) -> tuple[float, float]:
         after = retract(Standing(*before), was_spam, decision_age, age)
         return after.spam, after.ham
+
     return take
 
 
@@ -414,8 +473,12 @@ def _campaign(fp, rows, network_hash, page_hash, recheck, window) -> CampaignMat
     if not copies:
         return None
     return CampaignMatch(
-        copies=copies, networks=len(networks - {None}) or 1, pages=len(pages - {None}) or 1,
-        marked_spam=spam, marked_ham=ham, window_hours=window.total_seconds() / 3600,
+        copies=copies,
+        networks=len(networks - {None}) or 1,
+        pages=len(pages - {None}) or 1,
+        marked_spam=spam,
+        marked_ham=ham,
+        window_hours=window.total_seconds() / 3600,
     )
 
 

@@ -64,15 +64,25 @@ def validate(key: str, value: Any) -> list[str]:
         out = []
         for v in items:
             try:
-                out.append(str(ipaddress.ip_network(v, strict=False)) if "/" in v else str(ipaddress.ip_address(v)))
+                out.append(
+                    str(ipaddress.ip_network(v, strict=False)) if "/" in v else str(ipaddress.ip_address(v))
+                )
             except ValueError:
-                raise ValueError(f"{v[:60]!r} is not an IP address or network (like 203.0.113.0/24)") from None
+                raise ValueError(
+                    f"{v[:60]!r} is not an IP address or network (like 203.0.113.0/24)"
+                ) from None
     else:
         out = []
         for v in items:
             v = v.lower()
             local, at, domain = v.rpartition("@")
-            if not at or "." not in domain or any(ch.isspace() for ch in v) or "@" in local or domain.startswith("."):
+            if (
+                not at
+                or "." not in domain
+                or any(ch.isspace() for ch in v)
+                or "@" in local
+                or domain.startswith(".")
+            ):
                 raise ValueError(f"{v[:60]!r} is not an e-mail address or @domain")
             out.append(v)
     return list(dict.fromkeys(out))  # in order, without repeats

@@ -72,16 +72,25 @@ def site_config(request: Request, site: str = SITE) -> Response:
     conf = CommentSettings.of(found)
     headers = cors(request, found, conf)
     headers["Cache-Control"] = "no-store"
-    return json_response({
-        "site": found.public_id, "name": found.name, "require_name": conf.require_name,
-        "require_email": conf.require_email, "max_length": conf.max_length,
-        "edit_window_seconds": conf.edit_window_seconds, "default_sort": conf.default_sort,
-        "reply_depth": conf.reply_depth, "moderation": conf.moderation,
-        "privacy_url": str(request.base_url).rstrip("/") + f"/privacy/{found.public_id}",
-        "honeypot": HONEYPOT, "rendered_at": make_stamp(d._secret),
-        # the "notify me of replies" box: the site allows it and the operator configured SMTP
-        "notify": bool(conf.reply_notifications and request.app.state.porch["settings"].mail_enabled),
-    }, headers=headers)
+    return json_response(
+        {
+            "site": found.public_id,
+            "name": found.name,
+            "require_name": conf.require_name,
+            "require_email": conf.require_email,
+            "max_length": conf.max_length,
+            "edit_window_seconds": conf.edit_window_seconds,
+            "default_sort": conf.default_sort,
+            "reply_depth": conf.reply_depth,
+            "moderation": conf.moderation,
+            "privacy_url": str(request.base_url).rstrip("/") + f"/privacy/{found.public_id}",
+            "honeypot": HONEYPOT,
+            "rendered_at": make_stamp(d._secret),
+            # the "notify me of replies" box: the site allows it and the operator configured SMTP
+            "notify": bool(conf.reply_notifications and request.app.state.porch["settings"].mail_enabled),
+        },
+        headers=headers,
+    )
 
 
 @router.get("/demo/", include_in_schema=False, response_class=HTMLResponse)
@@ -92,5 +101,7 @@ def demo_page(request: Request) -> HTMLResponse:
         raise HTTPException(404, "no demo here: start one with `porch demo`")
     page = resources.files("porch.web").joinpath("demo.html").read_text()
     base = str(request.base_url).rstrip("/")
-    return HTMLResponse(page.replace("{{base}}", escape(base)).replace("{{site}}", escape(site)),
-                        headers={"Cache-Control": "no-cache"})
+    return HTMLResponse(
+        page.replace("{{base}}", escape(base)).replace("{{site}}", escape(site)),
+        headers={"Cache-Control": "no-cache"},
+    )

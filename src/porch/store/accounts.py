@@ -101,7 +101,9 @@ class AccountStore:
         try:
             with writing(self.engine) as conn:
                 new_id = conn.execute(
-                    t.accounts.insert().values(email=email, password_hash=_hasher.hash(password), created_at=_now())
+                    t.accounts.insert().values(
+                        email=email, password_hash=_hasher.hash(password), created_at=_now()
+                    )
                 ).inserted_primary_key[0]
         except IntegrityError:
             raise AccountError(f"an account for {email} exists already") from None
@@ -110,19 +112,25 @@ class AccountStore:
     def set_password(self, account_id: int, password: str) -> None:
         check_password(password)
         with writing(self.engine) as conn:
-            conn.execute(update(t.accounts).where(t.accounts.c.id == account_id)
-                         .values(password_hash=_hasher.hash(password)))
+            conn.execute(
+                update(t.accounts)
+                .where(t.accounts.c.id == account_id)
+                .values(password_hash=_hasher.hash(password))
+            )
             conn.execute(delete(t.sessions).where(t.sessions.c.account_id == account_id))
 
     def get(self, account_id: int) -> Account | None:
         with self.engine.connect() as conn:
-            row = conn.execute(select(t.accounts.c.id, t.accounts.c.email).where(t.accounts.c.id == account_id)).first()
+            row = conn.execute(
+                select(t.accounts.c.id, t.accounts.c.email).where(t.accounts.c.id == account_id)
+            ).first()
             return None if row is None else self._with_roles(conn, row.id, row.email)
 
     def by_email(self, email: str) -> Account | None:
         with self.engine.connect() as conn:
-            row = conn.execute(select(t.accounts.c.id, t.accounts.c.email)
-                               .where(t.accounts.c.email == email.strip().lower())).first()
+            row = conn.execute(
+                select(t.accounts.c.id, t.accounts.c.email).where(t.accounts.c.email == email.strip().lower())
+            ).first()
             return None if row is None else self._with_roles(conn, row.id, row.email)
 
     def _with_roles(self, conn, account_id: int, email: str) -> Account:
@@ -132,7 +140,9 @@ class AccountStore:
 
     def list_accounts(self) -> list[Account]:
         with self.engine.connect() as conn:
-            rows = conn.execute(select(t.accounts.c.id, t.accounts.c.email).order_by(t.accounts.c.email)).fetchall()
+            rows = conn.execute(
+                select(t.accounts.c.id, t.accounts.c.email).order_by(t.accounts.c.email)
+            ).fetchall()
             return [self._with_roles(conn, r.id, r.email) for r in rows]
 
     def verify(self, email: str, password: str) -> Account | None:
@@ -142,7 +152,9 @@ class AccountStore:
         except AccountError:
             email = ""
         with self.engine.connect() as conn:
-            row = conn.execute(select(t.accounts).where(t.accounts.c.email == email)).first() if email else None
+            row = (
+                conn.execute(select(t.accounts).where(t.accounts.c.email == email)).first() if email else None
+            )
         try:
             _hasher.verify(row.password_hash if row is not None else _DUMMY_HASH, password)
         except (VerificationError, InvalidHashError):
@@ -162,24 +174,37 @@ class AccountStore:
             raise AccountError(f"role must be one of {', '.join(ROLES)}")
         m = t.memberships.c
         with writing(self.engine) as conn:
-            done = conn.execute(update(t.memberships).where(m.account_id == account_id, m.site_id == site_id)
-                                .values(role=role)).rowcount
+            done = conn.execute(
+                update(t.memberships)
+                .where(m.account_id == account_id, m.site_id == site_id)
+                .values(role=role)
+            ).rowcount
             if not done:
-                conn.execute(t.memberships.insert().values(account_id=account_id, site_id=site_id, role=role,
-                                                           created_at=_now()))
+                conn.execute(
+                    t.memberships.insert().values(
+                        account_id=account_id, site_id=site_id, role=role, created_at=_now()
+                    )
+                )
 
     def revoke(self, account_id: int, site_id: int) -> bool:
         m = t.memberships.c
         with writing(self.engine) as conn:
-            return bool(conn.execute(delete(t.memberships).where(m.account_id == account_id, m.site_id == site_id))
-                        .rowcount)
+            return bool(
+                conn.execute(
+                    delete(t.memberships).where(m.account_id == account_id, m.site_id == site_id)
+                ).rowcount
+            )
 
     def members(self, site_id: int) -> list[tuple[int, str, str]]:
         """(account id, e-mail, role) of everyone with a role on the site, owners first."""
         a, m = t.accounts.c, t.memberships.c
         with self.engine.connect() as conn:
-            rows = conn.execute(select(a.id, a.email, m.role).join_from(t.memberships, t.accounts, m.account_id == a.id)
-                                .where(m.site_id == site_id).order_by(m.role.desc(), a.email)).fetchall()
+            rows = conn.execute(
+                select(a.id, a.email, m.role)
+                .join_from(t.memberships, t.accounts, m.account_id == a.id)
+                .where(m.site_id == site_id)
+                .order_by(m.role.desc(), a.email)
+            ).fetchall()
         return [(r.id, r.email, r.role) for r in rows]
 
     # -- sessions ----------------------------------------------------------------------------
@@ -188,8 +213,14 @@ class AccountStore:
         now = _now()
         with writing(self.engine) as conn:
             conn.execute(delete(t.sessions).where(t.sessions.c.expires_at < now))
-            conn.execute(t.sessions.insert().values(token_hash=self._hash("session", token), account_id=account_id,
-                                                    created_at=now, expires_at=now + timedelta(days=SESSION_DAYS)))
+            conn.execute(
+                t.sessions.insert().values(
+                    token_hash=self._hash("session", token),
+                    account_id=account_id,
+                    created_at=now,
+                    expires_at=now + timedelta(days=SESSION_DAYS),
+                )
+            )
         return token
 
     def session_account(self, token: str) -> Account | None:
@@ -197,7 +228,9 @@ class AccountStore:
             return None
         s = t.sessions.c
         with self.engine.connect() as conn:
-            row = conn.execute(select(s.account_id, s.expires_at).where(s.token_hash == self._hash("session", token))).first()
+            row = conn.execute(
+                select(s.account_id, s.expires_at).where(s.token_hash == self._hash("session", token))
+            ).first()
         if row is None or utc(row.expires_at) < _now():
             return None
         return self.get(row.account_id)
@@ -240,10 +273,15 @@ class AccountStore:
                     lock = min(FIRST_LOCK * 2 ** (failures - free - 1), MAX_LOCK)
                     until = now + lock
                     locked = max(locked, lock.total_seconds())
-                conn.execute(update(t.login_failures).where(f.key_hash == h)
-                             .values(failures=failures, first_at=first, locked_until=until))
+                conn.execute(
+                    update(t.login_failures)
+                    .where(f.key_hash == h)
+                    .values(failures=failures, first_at=first, locked_until=until)
+                )
         return locked
 
     def succeeded(self, key: str) -> None:
         with writing(self.engine) as conn:
-            conn.execute(delete(t.login_failures).where(t.login_failures.c.key_hash == self._hash("login", key)))
+            conn.execute(
+                delete(t.login_failures).where(t.login_failures.c.key_hash == self._hash("login", key))
+            )

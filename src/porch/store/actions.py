@@ -42,43 +42,78 @@ a = t.moderation_actions.c
 e = t.feedback_events.c
 
 
-def log_action(engine, *, site_id: int, account_id: int | None, comment_id: int, action: str, from_status: str,
-               to_status: str, event_id: int | None, now: datetime) -> int:
+def log_action(
+    engine,
+    *,
+    site_id: int,
+    account_id: int | None,
+    comment_id: int,
+    action: str,
+    from_status: str,
+    to_status: str,
+    event_id: int | None,
+    now: datetime,
+) -> int:
     """Append one action; its id."""
     if action not in ACTIONS:
         raise ValueError(f"unknown moderation action {action!r}")
     with writing(engine) as conn:
-        return int(conn.execute(t.moderation_actions.insert().values(
-            site_id=site_id, account_id=account_id, comment_id=comment_id, action=action,
-            from_status=from_status, to_status=to_status, event_id=event_id, created_at=now,
-        )).inserted_primary_key[0])
+        return int(
+            conn.execute(
+                t.moderation_actions.insert().values(
+                    site_id=site_id,
+                    account_id=account_id,
+                    comment_id=comment_id,
+                    action=action,
+                    from_status=from_status,
+                    to_status=to_status,
+                    event_id=event_id,
+                    created_at=now,
+                )
+            ).inserted_primary_key[0]
+        )
 
 
-def last_actions(engine, site_id: int, account_id: int | None, since: datetime, limit: int = 500) -> list[Any]:
+def last_actions(
+    engine, site_id: int, account_id: int | None, since: datetime, limit: int = 500
+) -> list[Any]:
     """The account's newest decision on this site since `since` that can be undone, newest first:
     one action, or every action of a bulk decision (they share their time; see Moderation.bulk)
     that is not undone yet. Empty: nothing to undo."""
     who = a.account_id.is_(None) if account_id is None else a.account_id == account_id
     with engine.connect() as conn:
         row = conn.execute(
-            select(t.moderation_actions).where(a.site_id == site_id, who, a.action != "undo")
-            .order_by(a.id.desc()).limit(1)
+            select(t.moderation_actions)
+            .where(a.site_id == site_id, who, a.action != "undo")
+            .order_by(a.id.desc())
+            .limit(1)
         ).first()
         if row is None or row.undone_at is not None or utc(row.created_at) < since:
             return []
         return conn.execute(
-            select(t.moderation_actions).where(a.site_id == site_id, who, a.action == row.action,
-                                               a.created_at == row.created_at, a.undone_at.is_(None))
-            .order_by(a.id.desc()).limit(limit)
+            select(t.moderation_actions)
+            .where(
+                a.site_id == site_id,
+                who,
+                a.action == row.action,
+                a.created_at == row.created_at,
+                a.undone_at.is_(None),
+            )
+            .order_by(a.id.desc())
+            .limit(limit)
         ).fetchall()
 
 
 def claim(engine, action_id: int, now: datetime) -> bool:
     """Mark an action undone, compare-and-set: False if another undo got there first."""
     with writing(engine) as conn:
-        return bool(conn.execute(
-            update(t.moderation_actions).where(a.id == action_id, a.undone_at.is_(None)).values(undone_at=now)
-        ).rowcount)
+        return bool(
+            conn.execute(
+                update(t.moderation_actions)
+                .where(a.id == action_id, a.undone_at.is_(None))
+                .values(undone_at=now)
+            ).rowcount
+        )
 
 
 def release(engine, action_id: int) -> None:
@@ -90,7 +125,9 @@ def release(engine, action_id: int) -> None:
 def history(engine, comment_id: int) -> list[Any]:
     """Every action on one comment, oldest first."""
     with engine.connect() as conn:
-        return conn.execute(select(t.moderation_actions).where(a.comment_id == comment_id).order_by(a.id)).fetchall()
+        return conn.execute(
+            select(t.moderation_actions).where(a.comment_id == comment_id).order_by(a.id)
+        ).fetchall()
 
 
 def event(engine, event_id: int) -> Any | None:
@@ -122,33 +159,58 @@ def take_back(
     with writing(store.engine) as conn:
         if store.dialect == "postgresql":
             conn.exec_driver_sql("SELECT pg_advisory_xact_lock(7450982)")  # as record_feedback: ids in order
-        new_id = conn.execute(t.feedback_events.insert().values(
-            site_id=original.site_id, scope=original.scope, created_at=now, label=reverse, source="undo",
-            guid=original.guid, submission=submission,
-        )).inserted_primary_key[0]
+        new_id = conn.execute(
+            t.feedback_events.insert().values(
+                site_id=original.site_id,
+                scope=original.scope,
+                created_at=now,
+                label=reverse,
+                source="undo",
+                guid=original.guid,
+                submission=submission,
+            )
+        ).inserted_primary_key[0]
         decision_age = (now - utc(original.created_at)).total_seconds()
         r = t.reputation.c
         for kind, key_hash in rep_hashes:
-            row = conn.execute(select(r.spam, r.ham, r.updated_at).where(
-                r.site_id == original.site_id, r.kind == kind, r.key_hash == key_hash)).first()
+            row = conn.execute(
+                select(r.spam, r.ham, r.updated_at).where(
+                    r.site_id == original.site_id, r.kind == kind, r.key_hash == key_hash
+                )
+            ).first()
             if row is None:
                 continue
-            spam, ham = retract((row.spam, row.ham), was_spam, decision_age, (now - utc(row.updated_at)).total_seconds())
-            conn.execute(update(t.reputation).where(
-                r.site_id == original.site_id, r.kind == kind, r.key_hash == key_hash,
-            ).values(spam=spam, ham=ham, updated_at=now))
+            spam, ham = retract(
+                (row.spam, row.ham), was_spam, decision_age, (now - utc(row.updated_at)).total_seconds()
+            )
+            conn.execute(
+                update(t.reputation)
+                .where(
+                    r.site_id == original.site_id,
+                    r.kind == kind,
+                    r.key_hash == key_hash,
+                )
+                .values(spam=spam, ham=ham, updated_at=now)
+            )
         before = _label_before(conn, original) if original.guid else None
         if mark_prints:
             f = t.fingerprints.c
-            conn.execute(update(t.fingerprints).where(f.id.in_(mark_prints), f.label == original.label)
-                         .values(label=before))
+            conn.execute(
+                update(t.fingerprints)
+                .where(f.id.in_(mark_prints), f.label == original.label)
+                .values(label=before)
+            )
         verdict = None
         if original.guid:
             ch = t.checks.c
-            verdict = conn.execute(select(ch.verdict).where(
-                ch.guid == original.guid, ch.site_id == original.site_id)).scalar()
-            conn.execute(update(t.checks).where(ch.guid == original.guid, ch.site_id == original.site_id)
-                         .values(feedback=before))
+            verdict = conn.execute(
+                select(ch.verdict).where(ch.guid == original.guid, ch.site_id == original.site_id)
+            ).scalar()
+            conn.execute(
+                update(t.checks)
+                .where(ch.guid == original.guid, ch.site_id == original.site_id)
+                .values(feedback=before)
+            )
         # exactly what record_feedback bumped, subtracted on the day it was bumped
         bump = {"submitted_spam" if was_spam else "submitted_ham": -1}
         if verdict == "ham" and was_spam:
@@ -163,14 +225,21 @@ def _label_before(conn, original: Any) -> str | None:
     """The guid's label before `original`: its latest earlier event that stands (not an undo, not
     taken back by one)."""
     rows = conn.execute(
-        select(e.id, e.label, e.source, e.submission).where(
-            e.site_id == original.site_id, e.guid == original.guid, e.id < original.id)
-        .order_by(e.id.desc()).limit(50)
+        select(e.id, e.label, e.source, e.submission)
+        .where(e.site_id == original.site_id, e.guid == original.guid, e.id < original.id)
+        .order_by(e.id.desc())
+        .limit(50)
     ).fetchall()
-    undone = {int(r.submission["porch_undo_of"]) for r in rows
-              if r.source == "undo" and r.submission and r.submission.get("porch_undo_of") is not None}
-    undone |= set(conn.execute(select(a.event_id).where(
-        a.event_id.in_([r.id for r in rows] or [0]), a.undone_at.is_not(None))).scalars())
+    undone = {
+        int(r.submission["porch_undo_of"])
+        for r in rows
+        if r.source == "undo" and r.submission and r.submission.get("porch_undo_of") is not None
+    }
+    undone |= set(
+        conn.execute(
+            select(a.event_id).where(a.event_id.in_([r.id for r in rows] or [0]), a.undone_at.is_not(None))
+        ).scalars()
+    )
     for r in rows:
         if r.source != "undo" and r.id not in undone:
             return r.label

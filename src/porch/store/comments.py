@@ -33,17 +33,32 @@ from .db import writing
 
 VISIBLE = ("approved", "deleted")
 c = t.comments.c
-PUBLIC_COLUMNS = (c.id, c.parent_id, c.root_id, c.status, c.created_at, c.modified_at, c.author, c.email_hash,
-                  c.website, c.html, c.likes)
+PUBLIC_COLUMNS = (
+    c.id,
+    c.parent_id,
+    c.root_id,
+    c.status,
+    c.created_at,
+    c.modified_at,
+    c.author,
+    c.email_hash,
+    c.website,
+    c.html,
+    c.likes,
+)
 
 
 # The statements of posting, built once: SQLAlchemy caches their compiled form, but building a
 # statement (`.where(…)`, `.values(…)`) on every call costs as much as running it on SQLite.
 INSERT_COMMENT = t.comments.insert()
-THREAD_ID = select(t.threads.c.id).where(t.threads.c.site_id == bindparam("site_id"),
-                                         t.threads.c.uri == bindparam("uri"))
-TOUCH = update(t.threads).where(t.threads.c.id == bindparam("thread_id")).values(
-    approved=t.threads.c.approved + bindparam("delta"), version=t.threads.c.version + 1)
+THREAD_ID = select(t.threads.c.id).where(
+    t.threads.c.site_id == bindparam("site_id"), t.threads.c.uri == bindparam("uri")
+)
+TOUCH = (
+    update(t.threads)
+    .where(t.threads.c.id == bindparam("thread_id"))
+    .values(approved=t.threads.c.approved + bindparam("delta"), version=t.threads.c.version + 1)
+)
 
 
 class ThreadState(NamedTuple):
@@ -112,8 +127,9 @@ class CommentStore:
         """Store a new comment (and its page, the first time); returns its id."""
         return self.insert_many([(site_id, uri, title, values)])[0]
 
-    def insert_many(self, rows: list[tuple[int, str, str, dict[str, Any]]],
-                    also: Callable[[Any], None] | None = None) -> list[int]:
+    def insert_many(
+        self, rows: list[tuple[int, str, str, dict[str, Any]]], also: Callable[[Any], None] | None = None
+    ) -> list[int]:
         """Store new comments (site id, page, page title, values) in one transaction: one commit
         (one fsync on SQLite) for a batch of posts; their ids in order. `also(conn)` writes more
         in the same transaction (their checks' log rows)."""
@@ -123,8 +139,13 @@ class CommentStore:
                 also(conn)
             for site_id, uri, title, values in rows:
                 thread = self._thread(conn, site_id, uri, title)
-                ids.append(int(conn.execute(
-                    INSERT_COMMENT, {**values, "site_id": site_id, "thread_id": thread}).inserted_primary_key[0]))
+                ids.append(
+                    int(
+                        conn.execute(
+                            INSERT_COMMENT, {**values, "site_id": site_id, "thread_id": thread}
+                        ).inserted_primary_key[0]
+                    )
+                )
                 if values["status"] == "approved":
                     self._touch(conn, thread, 1)
         return ids
@@ -136,7 +157,9 @@ class CommentStore:
     def get(self, comment_id: int) -> Any | None:
         with self.engine.connect() as conn:
             return conn.execute(
-                select(t.comments, t.threads.c.uri).join(t.threads, t.threads.c.id == c.thread_id).where(c.id == comment_id)
+                select(t.comments, t.threads.c.uri)
+                .join(t.threads, t.threads.c.id == c.thread_id)
+                .where(c.id == comment_id)
             ).first()
 
     def change(self, row: Any, **values: Any) -> bool:
@@ -157,9 +180,18 @@ class CommentStore:
             has_replies = conn.execute(select(c.id).where(c.parent_id == row.id).limit(1)).first() is not None
             if has_replies:
                 done = conn.execute(
-                    update(t.comments).where(c.id == row.id, c.status == row.status).values(
-                        status="deleted", text="", html="", author="", email=None, email_hash=None, website=None,
-                        modified_at=datetime.now(timezone.utc), expires_at=None,
+                    update(t.comments)
+                    .where(c.id == row.id, c.status == row.status)
+                    .values(
+                        status="deleted",
+                        text="",
+                        html="",
+                        author="",
+                        email=None,
+                        email_hash=None,
+                        website=None,
+                        modified_at=datetime.now(timezone.utc),
+                        expires_at=None,
                     )
                 ).rowcount
             else:
@@ -171,28 +203,46 @@ class CommentStore:
 
     def has_approved(self, site_id: int, email_hash: str) -> bool:
         with self.engine.connect() as conn:
-            return conn.execute(
-                select(c.id).where(c.site_id == site_id, c.email_hash == email_hash, c.status == "approved").limit(1)
-            ).first() is not None
+            return (
+                conn.execute(
+                    select(c.id)
+                    .where(c.site_id == site_id, c.email_hash == email_hash, c.status == "approved")
+                    .limit(1)
+                ).first()
+                is not None
+            )
 
     # -- likes -------------------------------------------------------------------------------
     def toggle_like(self, comment_id: int, visitor: str) -> tuple[bool, int]:
         """Like, or take a like back; returns (liked now, number of likes)."""
         lk = t.likes.c
         with writing(self.engine) as conn:
-            gone = conn.execute(delete(t.likes).where(lk.comment_id == comment_id, lk.visitor == visitor)).rowcount
+            gone = conn.execute(
+                delete(t.likes).where(lk.comment_id == comment_id, lk.visitor == visitor)
+            ).rowcount
             if not gone:
-                conn.execute(t.likes.insert().values(comment_id=comment_id, visitor=visitor,
-                                                     created_at=datetime.now(timezone.utc)))
-            conn.execute(update(t.comments).where(c.id == comment_id).values(likes=c.likes + (-1 if gone else 1)))
+                conn.execute(
+                    t.likes.insert().values(
+                        comment_id=comment_id, visitor=visitor, created_at=datetime.now(timezone.utc)
+                    )
+                )
+            conn.execute(
+                update(t.comments).where(c.id == comment_id).values(likes=c.likes + (-1 if gone else 1))
+            )
             likes, thread_id = conn.execute(select(c.likes, c.thread_id).where(c.id == comment_id)).one()
             self._touch(conn, thread_id)
         return not gone, int(likes)
 
     # -- reading -----------------------------------------------------------------------------
     def page(
-        self, thread_id: int, *, sort: str, after: tuple[int, int] | None, limit: int,
-        own: Iterable[int] = (), moderator: bool = False,
+        self,
+        thread_id: int,
+        *,
+        sort: str,
+        after: tuple[int, int] | None,
+        limit: int,
+        own: Iterable[int] = (),
+        moderator: bool = False,
     ) -> tuple[list[Any], list[Any], bool]:
         """(top-level comments of the page, every reply under them, whether more pages follow)."""
         own = [int(i) for i in own][:100]
@@ -230,8 +280,9 @@ class CommentStore:
     def thread_state(self, site_id: int, uri: str) -> ThreadState | None:
         """(id, version, approved) of a page's thread, or None: what a cached read checks."""
         ph = self._ph
-        rows = self._fetch(f"SELECT id, version, approved FROM threads WHERE site_id = {ph} AND uri = {ph}",
-                           (site_id, uri))
+        rows = self._fetch(
+            f"SELECT id, version, approved FROM threads WHERE site_id = {ph} AND uri = {ph}", (site_id, uri)
+        )
         return ThreadState(*rows[0]) if rows else None
 
     def _fetch(self, sql: str, params: tuple) -> list[tuple]:
@@ -255,13 +306,20 @@ class CommentStore:
         if not ids:
             return False
         with self.engine.connect() as conn:
-            return conn.execute(
-                select(c.id).where(c.id.in_(ids), c.thread_id == thread_id, c.status == "pending").limit(1)
-            ).first() is not None
+            return (
+                conn.execute(
+                    select(c.id)
+                    .where(c.id.in_(ids), c.thread_id == thread_id, c.status == "pending")
+                    .limit(1)
+                ).first()
+                is not None
+            )
 
     def total(self, thread_id: int) -> int:
         with self.engine.connect() as conn:
-            return int(conn.execute(select(t.threads.c.approved).where(t.threads.c.id == thread_id)).scalar() or 0)
+            return int(
+                conn.execute(select(t.threads.c.approved).where(t.threads.c.id == thread_id)).scalar() or 0
+            )
 
     def counts(self, site_id: int, uris: list[str]) -> dict[str, int]:
         """Approved comments per page (0 for a page nobody has commented on): one indexed query."""
@@ -277,9 +335,11 @@ class CommentStore:
 
     def recent(self, site_id: int, thread_id: int | None, limit: int = 50) -> list[Any]:
         """Newest approved comments of a site or of one page (for the Atom feeds)."""
-        query = select(c.id, c.created_at, c.modified_at, c.author, c.html, t.threads.c.uri, t.threads.c.title).join(
-            t.threads, t.threads.c.id == c.thread_id
-        ).where(c.site_id == site_id, c.status == "approved")
+        query = (
+            select(c.id, c.created_at, c.modified_at, c.author, c.html, t.threads.c.uri, t.threads.c.title)
+            .join(t.threads, t.threads.c.id == c.thread_id)
+            .where(c.site_id == site_id, c.status == "approved")
+        )
         if thread_id is not None:
             query = query.where(c.thread_id == thread_id)
         with self.engine.connect() as conn:
@@ -289,13 +349,23 @@ class CommentStore:
         """Comments of a site in one status, newest first (the moderation queue)."""
         with self.engine.connect() as conn:
             return conn.execute(
-                select(t.comments, t.threads.c.uri).join(t.threads, t.threads.c.id == c.thread_id)
-                .where(c.site_id == site_id, c.status == status).order_by(c.id.desc()).limit(limit)
+                select(t.comments, t.threads.c.uri)
+                .join(t.threads, t.threads.c.id == c.thread_id)
+                .where(c.site_id == site_id, c.status == status)
+                .order_by(c.id.desc())
+                .limit(limit)
             ).fetchall()
 
     # -- retention ---------------------------------------------------------------------------
-    def sweep(self, *, ip_before: datetime, now: datetime, cut_ip: Callable[[str | None], str | None],
-              deleted_before: datetime | None = None, site_id: int | None = None) -> dict[str, int]:
+    def sweep(
+        self,
+        *,
+        ip_before: datetime,
+        now: datetime,
+        cut_ip: Callable[[str | None], str | None],
+        deleted_before: datetime | None = None,
+        site_id: int | None = None,
+    ) -> dict[str, int]:
         """Cut IPs (and drop user agents) of comments older than `ip_before`; delete expired spam;
         erase comments a moderator deleted before `deleted_before` (kept until then for undo and
         the dashboard's deleted queue): gone when nothing replies, else an anonymous placeholder.
@@ -304,8 +374,11 @@ class CommentStore:
         only = [c.site_id == site_id] if site_id is not None else []
         if deleted_before is not None:
             with self.engine.connect() as conn:
-                kept = conn.execute(select(c.id, c.status, c.thread_id).where(
-                    c.status == "deleted", c.text != "", c.modified_at < deleted_before, *only).limit(5_000)).fetchall()
+                kept = conn.execute(
+                    select(c.id, c.status, c.thread_id)
+                    .where(c.status == "deleted", c.text != "", c.modified_at < deleted_before, *only)
+                    .limit(5_000)
+                ).fetchall()
             for row in kept:
                 try:
                     self.remove(row)
@@ -317,11 +390,17 @@ class CommentStore:
                 select(c.id, c.ip).where(c.ip_cut.is_(False), c.created_at < ip_before, *only).limit(20_000)
             ).fetchall()
             for row in rows:
-                conn.execute(update(t.comments).where(c.id == row.id).values(ip=cut_ip(row.ip), ip_cut=True, user_agent=None))
+                conn.execute(
+                    update(t.comments)
+                    .where(c.id == row.id)
+                    .values(ip=cut_ip(row.ip), ip_cut=True, user_agent=None)
+                )
             done["comment_ips"] = len(rows)
-            expired = conn.execute(
-                select(c.id).where(c.expires_at < now, c.status == "spam").limit(20_000)
-            ).scalars().all()
+            expired = (
+                conn.execute(select(c.id).where(c.expires_at < now, c.status == "spam").limit(20_000))
+                .scalars()
+                .all()
+            )
             if expired:
                 # only leaves: a reply keeps its parent (it is then a placeholder-to-be)
                 parents = set(conn.execute(select(c.parent_id).where(c.parent_id.in_(expired))).scalars())
@@ -333,10 +412,16 @@ class CommentStore:
     # -- site settings -----------------------------------------------------------------------
     def save_site_settings(self, site_id: int, settings: dict) -> None:
         with writing(self.engine) as conn:
-            conn.execute(update(t.sites).where(t.sites.c.id == site_id).values(
-                settings=settings, updated_at=datetime.now(timezone.utc)))
+            conn.execute(
+                update(t.sites)
+                .where(t.sites.c.id == site_id)
+                .values(settings=settings, updated_at=datetime.now(timezone.utc))
+            )
 
 
 def comment_count(engine: Engine, site_id: int) -> int:
     with engine.connect() as conn:
-        return int(conn.execute(select(func.count()).select_from(t.comments).where(c.site_id == site_id)).scalar() or 0)
+        return int(
+            conn.execute(select(func.count()).select_from(t.comments).where(c.site_id == site_id)).scalar()
+            or 0
+        )

@@ -44,9 +44,29 @@ SEARCH_FIELDS = ("text", "author", "email", "ip", "page")
 c = t.comments.c
 th = t.threads.c
 # What a dashboard row shows: everything but the user agent and the raw text.
-ROW_COLUMNS = (c.id, c.site_id, c.thread_id, c.parent_id, c.status, c.created_at, c.modified_at, c.author,
-               c.email, c.email_hash, c.website, c.html, c.text, c.ip, c.ip_cut, c.guid, c.verdict, c.score,
-               c.likes, th.uri, th.title)
+ROW_COLUMNS = (
+    c.id,
+    c.site_id,
+    c.thread_id,
+    c.parent_id,
+    c.status,
+    c.created_at,
+    c.modified_at,
+    c.author,
+    c.email,
+    c.email_hash,
+    c.website,
+    c.html,
+    c.text,
+    c.ip,
+    c.ip_cut,
+    c.guid,
+    c.verdict,
+    c.score,
+    c.likes,
+    th.uri,
+    th.title,
+)
 
 
 @dataclass
@@ -81,7 +101,9 @@ class Dashboard:
         if not ids:
             return []
         with self.engine.connect() as conn:
-            rows = conn.execute(select(t.sites).where(t.sites.c.id.in_(ids)).order_by(t.sites.c.name, t.sites.c.id))
+            rows = conn.execute(
+                select(t.sites).where(t.sites.c.id.in_(ids)).order_by(t.sites.c.name, t.sites.c.id)
+            )
             return [Site(r.id, r.public_id, r.url, r.name, dict(r.settings or {})) for r in rows]
 
     def counts(self, site_ids: Iterable[int]) -> dict[int, dict[str, int]]:
@@ -92,13 +114,15 @@ class Dashboard:
             return out
         with self.engine.connect() as conn:
             for site_id, status, n in conn.execute(
-                select(c.site_id, c.status, func.count()).where(
-                    c.site_id.in_(ids), c.status.in_(("pending", "spam", "deleted"))
-                ).group_by(c.site_id, c.status)
+                select(c.site_id, c.status, func.count())
+                .where(c.site_id.in_(ids), c.status.in_(("pending", "spam", "deleted")))
+                .group_by(c.site_id, c.status)
             ):
                 out[site_id][status] = int(n)
             for site_id, n in conn.execute(
-                select(th.site_id, func.coalesce(func.sum(th.approved), 0)).where(th.site_id.in_(ids)).group_by(th.site_id)
+                select(th.site_id, func.coalesce(func.sum(th.approved), 0))
+                .where(th.site_id.in_(ids))
+                .group_by(th.site_id)
             ):
                 out[site_id]["approved"] = int(n)
         return out
@@ -111,8 +135,16 @@ class Dashboard:
         query = self._base().where(c.site_id == site_id, c.status == status)
         return self._page(query, before, limit)
 
-    def search(self, site_id: int, field: str, needle: str, *, status: str | None = None,
-               before: int | None = None, limit: int = 50) -> Page:
+    def search(
+        self,
+        site_id: int,
+        field: str,
+        needle: str,
+        *,
+        status: str | None = None,
+        before: int | None = None,
+        limit: int = 50,
+    ) -> Page:
         """Comments of a site whose `field` contains `needle` (an IP: starts with it), newest first."""
         if field not in SEARCH_FIELDS:
             raise ValueError(f"search in one of {', '.join(SEARCH_FIELDS)}")
@@ -127,8 +159,15 @@ class Dashboard:
             query = query.where(column.icontains(needle, autoescape=True))
         return self._page(query, before, limit)
 
-    def history(self, site_id: int, *, email_hash: str | None = None, ip: str | None = None,
-                before: int | None = None, limit: int = 100) -> Page:
+    def history(
+        self,
+        site_id: int,
+        *,
+        email_hash: str | None = None,
+        ip: str | None = None,
+        before: int | None = None,
+        limit: int = 100,
+    ) -> Page:
         """Every comment by one commenter on a site: the same e-mail (by its hash) or the same IP."""
         query = self._base().where(c.site_id == site_id)
         if email_hash:
@@ -139,7 +178,9 @@ class Dashboard:
             return Page([], None)
         return self._page(query, before, limit)
 
-    def status_totals(self, site_id: int, *, email_hash: str | None = None, ip: str | None = None) -> dict[str, int]:
+    def status_totals(
+        self, site_id: int, *, email_hash: str | None = None, ip: str | None = None
+    ) -> dict[str, int]:
         """How many of one commenter's comments are in each status (for the history's summary)."""
         query = select(c.status, func.count()).where(c.site_id == site_id)
         if email_hash:
@@ -195,7 +236,9 @@ class Dashboard:
         k = t.api_keys.c
         with self.engine.connect() as conn:
             return conn.execute(
-                select(k.id, k.prefix, k.created_at, k.revoked_at).where(k.site_id == site_id).order_by(k.id.desc())
+                select(k.id, k.prefix, k.created_at, k.revoked_at)
+                .where(k.site_id == site_id)
+                .order_by(k.id.desc())
             ).fetchall()
 
     def revoke_key(self, site_id: int, key_id: int) -> bool:
@@ -203,7 +246,8 @@ class Dashboard:
         k = t.api_keys.c
         with writing(self.engine) as conn:
             done = conn.execute(
-                update(t.api_keys).where(k.id == key_id, k.site_id == site_id, k.revoked_at.is_(None))
+                update(t.api_keys)
+                .where(k.id == key_id, k.site_id == site_id, k.revoked_at.is_(None))
                 .values(revoked_at=datetime.now(timezone.utc))
             ).rowcount
         return bool(done)
@@ -218,10 +262,19 @@ class Dashboard:
         out: dict[int, list[Any]] = {}
         with self.engine.connect() as conn:
             rows = conn.execute(
-                select(a.id, a.comment_id, a.action, a.from_status, a.to_status, a.created_at, a.undone_at,
-                       t.accounts.c.email.label("by"))
+                select(
+                    a.id,
+                    a.comment_id,
+                    a.action,
+                    a.from_status,
+                    a.to_status,
+                    a.created_at,
+                    a.undone_at,
+                    t.accounts.c.email.label("by"),
+                )
                 .outerjoin(t.accounts, t.accounts.c.id == a.account_id)
-                .where(a.site_id == site_id, a.comment_id.in_(ids)).order_by(a.id)
+                .where(a.site_id == site_id, a.comment_id.in_(ids))
+                .order_by(a.id)
             )
             for row in rows:
                 out.setdefault(row.comment_id, []).append(row)

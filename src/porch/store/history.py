@@ -121,12 +121,20 @@ def _near(conn, ph: str, queries, answers) -> None:
     for site_id in sites:
         sites[site_id] = len(lookups) + len(sites)  # tags after the band lookups, all distinct
     subqueries = [
-        (tag, f"SELECT {tag} AS q, {_NEAR_COLUMNS} FROM fingerprints WHERE site_id = {ph} AND band{i} = {ph} "
-              f"ORDER BY id DESC LIMIT {NEAR_PER_BAND}", (site_id, band))
+        (
+            tag,
+            f"SELECT {tag} AS q, {_NEAR_COLUMNS} FROM fingerprints WHERE site_id = {ph} AND band{i} = {ph} "
+            f"ORDER BY id DESC LIMIT {NEAR_PER_BAND}",
+            (site_id, band),
+        )
         for (site_id, i, band), tag in lookups.items()
     ] + [
-        (tag, f"SELECT {tag} AS q, {_NEAR_COLUMNS} FROM fingerprints WHERE site_id = {ph} AND label IS NOT NULL "
-              f"ORDER BY id DESC LIMIT {LABELLED_PER_SITE}", (site_id,))
+        (
+            tag,
+            f"SELECT {tag} AS q, {_NEAR_COLUMNS} FROM fingerprints WHERE site_id = {ph} AND label IS NOT NULL "
+            f"ORDER BY id DESC LIMIT {LABELLED_PER_SITE}",
+            (site_id,),
+        )
         for site_id, tag in sites.items()
     ]
     rows_by_tag: dict[int, list[NearRow]] = {}

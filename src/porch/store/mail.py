@@ -73,11 +73,23 @@ class MailStore:
         with writing(self.engine) as conn:
             for mail in mails:
                 assert mail["kind"] in KINDS
-                ids.append(int(conn.execute(t.mail_queue.insert().values(
-                    site_id=mail.get("site_id"), kind=mail["kind"], recipient=mail["recipient"][:254],
-                    subject=mail["subject"], body=mail["body"], headers=mail.get("headers") or {},
-                    created_at=now, send_after=mail.get("send_after") or now, attempts=0,
-                )).inserted_primary_key[0]))
+                ids.append(
+                    int(
+                        conn.execute(
+                            t.mail_queue.insert().values(
+                                site_id=mail.get("site_id"),
+                                kind=mail["kind"],
+                                recipient=mail["recipient"][:254],
+                                subject=mail["subject"],
+                                body=mail["body"],
+                                headers=mail.get("headers") or {},
+                                created_at=now,
+                                send_after=mail.get("send_after") or now,
+                                attempts=0,
+                            )
+                        ).inserted_primary_key[0]
+                    )
+                )
         return ids
 
     def claim(self, lease_seconds: float = 300.0, limit: int = 20) -> list[Any]:
@@ -85,17 +97,24 @@ class MailStore:
         now = _now()
         free = or_(q.claimed_until.is_(None), q.claimed_until < now)
         with self.engine.connect() as conn:
-            ids = conn.execute(
-                select(q.id).where(q.sent_at.is_(None), q.send_after <= now, q.attempts < self.max_attempts, free)
-                .order_by(q.send_after, q.id).limit(limit)
-            ).scalars().all()
+            ids = (
+                conn.execute(
+                    select(q.id)
+                    .where(q.sent_at.is_(None), q.send_after <= now, q.attempts < self.max_attempts, free)
+                    .order_by(q.send_after, q.id)
+                    .limit(limit)
+                )
+                .scalars()
+                .all()
+            )
         if not ids:
             return []
         won = []
         with writing(self.engine) as conn:
             for mail_id in ids:
                 done = conn.execute(
-                    update(t.mail_queue).where(q.id == mail_id, q.sent_at.is_(None), free)
+                    update(t.mail_queue)
+                    .where(q.id == mail_id, q.sent_at.is_(None), free)
                     .values(claimed_until=now + timedelta(seconds=lease_seconds))
                 ).rowcount
                 if done:
@@ -108,13 +127,18 @@ class MailStore:
     def release(self, ids: list[int]) -> None:
         """Hand claimed mails back to the queue (a worker stopping before it sent them)."""
         with writing(self.engine) as conn:
-            conn.execute(update(t.mail_queue).where(q.id.in_(ids), q.sent_at.is_(None)).values(claimed_until=None))
+            conn.execute(
+                update(t.mail_queue).where(q.id.in_(ids), q.sent_at.is_(None)).values(claimed_until=None)
+            )
 
     def sent(self, mail_id: int, note: str | None = None) -> None:
         """Mark a mail sent (or dropped, with a `note` saying why)."""
         with writing(self.engine) as conn:
-            conn.execute(update(t.mail_queue).where(q.id == mail_id).values(
-                sent_at=_now(), claimed_until=None, last_error=note[:200] if note else None))
+            conn.execute(
+                update(t.mail_queue)
+                .where(q.id == mail_id)
+                .values(sent_at=_now(), claimed_until=None, last_error=note[:200] if note else None)
+            )
 
     def failed(self, mail_id: int, error: str) -> bool:
         """Count a failed attempt and schedule the next; False when the mail is given up."""
@@ -123,35 +147,57 @@ class MailStore:
             attempts = conn.execute(select(q.attempts).where(q.id == mail_id)).scalar() or 0
             attempts += 1
             delay = min(self.retry_seconds * 2 ** (attempts - 1), MAX_BACKOFF)
-            conn.execute(update(t.mail_queue).where(q.id == mail_id).values(
-                attempts=attempts, claimed_until=None, last_error=error[:200],
-                send_after=now + timedelta(seconds=delay)))
+            conn.execute(
+                update(t.mail_queue)
+                .where(q.id == mail_id)
+                .values(
+                    attempts=attempts,
+                    claimed_until=None,
+                    last_error=error[:200],
+                    send_after=now + timedelta(seconds=delay),
+                )
+            )
         return attempts < self.max_attempts
 
     def unsent(self) -> int:
         """Mails waiting to be sent (not given up): for the dashboard and the tests."""
         with self.engine.connect() as conn:
-            return int(conn.execute(select(func.count()).select_from(t.mail_queue).where(
-                q.sent_at.is_(None), q.attempts < self.max_attempts)).scalar() or 0)
+            return int(
+                conn.execute(
+                    select(func.count())
+                    .select_from(t.mail_queue)
+                    .where(q.sent_at.is_(None), q.attempts < self.max_attempts)
+                ).scalar()
+                or 0
+            )
 
     def next_due(self) -> datetime | None:
         """When the earliest unsent mail nobody holds is due (None: nothing waits)."""
         with self.engine.connect() as conn:
-            return utc(conn.execute(select(func.min(q.send_after)).where(
-                q.sent_at.is_(None), q.attempts < self.max_attempts,
-                or_(q.claimed_until.is_(None), q.claimed_until < _now()))).scalar())
+            return utc(
+                conn.execute(
+                    select(func.min(q.send_after)).where(
+                        q.sent_at.is_(None),
+                        q.attempts < self.max_attempts,
+                        or_(q.claimed_until.is_(None), q.claimed_until < _now()),
+                    )
+                ).scalar()
+            )
 
     # -- subscribers -------------------------------------------------------------------------
     def status(self, site_id: int, email_hash: str) -> str | None:
         with self.engine.connect() as conn:
-            return conn.execute(select(sub.status).where(sub.site_id == site_id, sub.email_hash == email_hash)).scalar()
+            return conn.execute(
+                select(sub.status).where(sub.site_id == site_id, sub.email_hash == email_hash)
+            ).scalar()
 
     def statuses(self, site_id: int, hashes: list[str]) -> dict[str, str]:
         if not hashes:
             return {}
         with self.engine.connect() as conn:
-            rows = conn.execute(select(sub.email_hash, sub.status).where(
-                sub.site_id == site_id, sub.email_hash.in_(hashes))).fetchall()
+            rows = conn.execute(
+                select(sub.email_hash, sub.status).where(sub.site_id == site_id, sub.email_hash.in_(hashes))
+            ).fetchall()
         return {row.email_hash: row.status for row in rows}
 
     def request(self, site_id: int, email_hash: str, email: str) -> tuple[str, bool]:
@@ -161,15 +207,25 @@ class MailStore:
         now = _now()
         with writing(self.engine) as conn:
             inserted = conn.execute(
-                self._insert(t.subscribers).values(
-                    site_id=site_id, email_hash=email_hash, email=email[:254], status="pending",
-                    created_at=now, updated_at=now, confirm_sent_at=now,
-                ).on_conflict_do_nothing(index_elements=["site_id", "email_hash"])
+                self._insert(t.subscribers)
+                .values(
+                    site_id=site_id,
+                    email_hash=email_hash,
+                    email=email[:254],
+                    status="pending",
+                    created_at=now,
+                    updated_at=now,
+                    confirm_sent_at=now,
+                )
+                .on_conflict_do_nothing(index_elements=["site_id", "email_hash"])
             ).rowcount
             if inserted:
                 return "pending", True
-            row = conn.execute(select(sub.status, sub.confirm_sent_at).where(
-                sub.site_id == site_id, sub.email_hash == email_hash)).one()
+            row = conn.execute(
+                select(sub.status, sub.confirm_sent_at).where(
+                    sub.site_id == site_id, sub.email_hash == email_hash
+                )
+            ).one()
             if row.status == "confirmed":
                 return "confirmed", False
             last = utc(row.confirm_sent_at)
@@ -178,9 +234,15 @@ class MailStore:
             if due:
                 values["confirm_sent_at"] = now
             # compare-and-set on confirm_sent_at: two workers cannot both decide to send
-            same = sub.confirm_sent_at.is_(None) if row.confirm_sent_at is None else sub.confirm_sent_at == row.confirm_sent_at
-            done = conn.execute(update(t.subscribers).where(
-                sub.site_id == site_id, sub.email_hash == email_hash, sub.status != "confirmed", same).values(**values)
+            same = (
+                sub.confirm_sent_at.is_(None)
+                if row.confirm_sent_at is None
+                else sub.confirm_sent_at == row.confirm_sent_at
+            )
+            done = conn.execute(
+                update(t.subscribers)
+                .where(sub.site_id == site_id, sub.email_hash == email_hash, sub.status != "confirmed", same)
+                .values(**values)
             ).rowcount
             return "pending", bool(due and done)
 
@@ -188,32 +250,54 @@ class MailStore:
         """Follow a confirmation link: pending → confirmed. Returns the status afterwards (None:
         no such subscriber, e.g. expired and swept). An unsubscribed address stays unsubscribed."""
         with writing(self.engine) as conn:
-            conn.execute(update(t.subscribers).where(
-                sub.site_id == site_id, sub.email_hash == email_hash, sub.status == "pending"
-            ).values(status="confirmed", updated_at=_now()))
-            return conn.execute(select(sub.status).where(sub.site_id == site_id, sub.email_hash == email_hash)).scalar()
+            conn.execute(
+                update(t.subscribers)
+                .where(sub.site_id == site_id, sub.email_hash == email_hash, sub.status == "pending")
+                .values(status="confirmed", updated_at=_now())
+            )
+            return conn.execute(
+                select(sub.status).where(sub.site_id == site_id, sub.email_hash == email_hash)
+            ).scalar()
 
     def unsubscribe(self, site_id: int, email_hash: str) -> None:
         """Stop every mail to this address on this site; the address itself is blanked."""
         now = _now()
         with writing(self.engine) as conn:
-            done = conn.execute(update(t.subscribers).where(
-                sub.site_id == site_id, sub.email_hash == email_hash
-            ).values(status="unsubscribed", email="", updated_at=now)).rowcount
+            done = conn.execute(
+                update(t.subscribers)
+                .where(sub.site_id == site_id, sub.email_hash == email_hash)
+                .values(status="unsubscribed", email="", updated_at=now)
+            ).rowcount
             if not done:
-                conn.execute(self._insert(t.subscribers).values(
-                    site_id=site_id, email_hash=email_hash, email="", status="unsubscribed",
-                    created_at=now, updated_at=now,
-                ).on_conflict_do_nothing(index_elements=["site_id", "email_hash"]))
-                conn.execute(update(t.subscribers).where(sub.site_id == site_id, sub.email_hash == email_hash)
-                             .values(status="unsubscribed", email="", updated_at=now))
+                conn.execute(
+                    self._insert(t.subscribers)
+                    .values(
+                        site_id=site_id,
+                        email_hash=email_hash,
+                        email="",
+                        status="unsubscribed",
+                        created_at=now,
+                        updated_at=now,
+                    )
+                    .on_conflict_do_nothing(index_elements=["site_id", "email_hash"])
+                )
+                conn.execute(
+                    update(t.subscribers)
+                    .where(sub.site_id == site_id, sub.email_hash == email_hash)
+                    .values(status="unsubscribed", email="", updated_at=now)
+                )
 
     def resubscribe(self, site_id: int, email_hash: str) -> bool:
         """Undo an unsubscribe (a moderator turning notices back on from the dashboard): the row
         goes, so the address is as if it never asked for anything. False if it was not unsubscribed."""
         with writing(self.engine) as conn:
-            return bool(conn.execute(delete(t.subscribers).where(
-                sub.site_id == site_id, sub.email_hash == email_hash, sub.status == "unsubscribed")).rowcount)
+            return bool(
+                conn.execute(
+                    delete(t.subscribers).where(
+                        sub.site_id == site_id, sub.email_hash == email_hash, sub.status == "unsubscribed"
+                    )
+                ).rowcount
+            )
 
     # -- what notifications are about --------------------------------------------------------
     def comments(self, ids: list[int]) -> list[Any]:
@@ -223,28 +307,51 @@ class MailStore:
             return []
         with self.engine.connect() as conn:
             return conn.execute(
-                select(c.id, c.site_id, c.parent_id, c.status, c.author, c.email, c.email_hash, c.text, c.notify,
-                       c.created_at, t.threads.c.uri, t.threads.c.title)
-                .join(t.threads, t.threads.c.id == c.thread_id).where(c.id.in_(ids)).order_by(c.id)
+                select(
+                    c.id,
+                    c.site_id,
+                    c.parent_id,
+                    c.status,
+                    c.author,
+                    c.email,
+                    c.email_hash,
+                    c.text,
+                    c.notify,
+                    c.created_at,
+                    t.threads.c.uri,
+                    t.threads.c.title,
+                )
+                .join(t.threads, t.threads.c.id == c.thread_id)
+                .where(c.id.in_(ids))
+                .order_by(c.id)
             ).fetchall()
 
-    def held_since(self, site_id: int, since: datetime, until: datetime | None = None, limit: int = 200) -> list[Any]:
+    def held_since(
+        self, site_id: int, since: datetime, until: datetime | None = None, limit: int = 200
+    ) -> list[Any]:
         """Comments of a site held for moderation (pending) that arrived after `since` (and by `until`)."""
         c = t.comments.c
         with self.engine.connect() as conn:
             return conn.execute(
                 select(c.id, c.author, c.text, c.created_at, t.threads.c.uri, t.threads.c.title)
                 .join(t.threads, t.threads.c.id == c.thread_id)
-                .where(c.site_id == site_id, c.status == "pending", c.created_at > since,
-                       c.created_at <= (until or _now()))
-                .order_by(c.id).limit(limit)
+                .where(
+                    c.site_id == site_id,
+                    c.status == "pending",
+                    c.created_at > since,
+                    c.created_at <= (until or _now()),
+                )
+                .order_by(c.id)
+                .limit(limit)
             ).fetchall()
 
     # -- digests -----------------------------------------------------------------------------
     def sites(self) -> list[tuple[int, dict]]:
         """(id, settings) of every site, for the digest round."""
         with self.engine.connect() as conn:
-            return [(int(r.id), r.settings or {}) for r in conn.execute(select(t.sites.c.id, t.sites.c.settings))]
+            return [
+                (int(r.id), r.settings or {}) for r in conn.execute(select(t.sites.c.id, t.sites.c.settings))
+            ]
 
     def claim_digest(self, site_id: int, every: timedelta) -> tuple[datetime, datetime] | None:
         """If this site's digest is due, take it (compare-and-set on `last_sent_at`, so one worker
@@ -257,13 +364,19 @@ class MailStore:
         with writing(self.engine) as conn:
             last = conn.execute(select(d.last_sent_at).where(d.site_id == site_id)).scalar()
             if last is None:  # the first digest covers one interval back
-                done = conn.execute(self._insert(t.digests).values(site_id=site_id, last_sent_at=until)
-                                    .on_conflict_do_nothing(index_elements=["site_id"])).rowcount
+                done = conn.execute(
+                    self._insert(t.digests)
+                    .values(site_id=site_id, last_sent_at=until)
+                    .on_conflict_do_nothing(index_elements=["site_id"])
+                ).rowcount
                 return (until - every, until) if done else None
             if until - utc(last) < every:
                 return None
-            done = conn.execute(update(t.digests).where(d.site_id == site_id, d.last_sent_at == last)
-                                .values(last_sent_at=until)).rowcount
+            done = conn.execute(
+                update(t.digests)
+                .where(d.site_id == site_id, d.last_sent_at == last)
+                .values(last_sent_at=until)
+            ).rowcount
             return (utc(last), until) if done else None
 
     # -- retention ---------------------------------------------------------------------------
@@ -271,11 +384,18 @@ class MailStore:
         """Delete sent or given-up mails created before `sent_before`, and subscribers still
         unconfirmed whose confirmation mail went out before `pending_before`."""
         with writing(self.engine) as conn:
-            mails = conn.execute(delete(t.mail_queue).where(
-                q.created_at < sent_before, or_(q.sent_at.is_not(None), q.attempts >= self.max_attempts))).rowcount
-            subs = conn.execute(delete(t.subscribers).where(
-                sub.status == "pending", or_(sub.confirm_sent_at.is_(None), sub.confirm_sent_at < pending_before),
-                sub.updated_at < pending_before)).rowcount
+            mails = conn.execute(
+                delete(t.mail_queue).where(
+                    q.created_at < sent_before, or_(q.sent_at.is_not(None), q.attempts >= self.max_attempts)
+                )
+            ).rowcount
+            subs = conn.execute(
+                delete(t.subscribers).where(
+                    sub.status == "pending",
+                    or_(sub.confirm_sent_at.is_(None), sub.confirm_sent_at < pending_before),
+                    sub.updated_at < pending_before,
+                )
+            ).rowcount
         return {"sent_mails": mails, "unconfirmed_subscribers": subs}
 
 

@@ -98,8 +98,12 @@ class Store:
         with self.engine.begin() as conn:
             site_id = conn.execute(
                 t.sites.insert().values(
-                    public_id=secrets.token_urlsafe(9), url=url, name=name, settings=settings,
-                    created_at=now, updated_at=now,
+                    public_id=secrets.token_urlsafe(9),
+                    url=url,
+                    name=name,
+                    settings=settings,
+                    created_at=now,
+                    updated_at=now,
                 )
             ).inserted_primary_key[0]
             key = self._new_key(conn, site_id, now)
@@ -109,7 +113,9 @@ class Store:
         # 128 random bits as lowercase hex: a valid DNS label, for the legacy KEY.host form.
         key = secrets.token_hex(16)
         conn.execute(
-            t.api_keys.insert().values(site_id=site_id, key_hash=self.key_hash(key), prefix=key[:6], created_at=now)
+            t.api_keys.insert().values(
+                site_id=site_id, key_hash=self.key_hash(key), prefix=key[:6], created_at=now
+            )
         )
         return key
 
@@ -157,7 +163,10 @@ class Store:
             mine = [k for k in keys if k.site_id == site.id]
             out.append(
                 {
-                    "id": site.public_id, "url": site.url, "name": site.name, "learning": site.learning,
+                    "id": site.public_id,
+                    "url": site.url,
+                    "name": site.name,
+                    "learning": site.learning,
                     "created_at": utc(row.created_at).isoformat(),
                     "active_keys": [k.prefix + "…" for k in mine if k.revoked_at is None],
                     "revoked_keys": sum(1 for k in mine if k.revoked_at is not None),
@@ -190,9 +199,9 @@ class Store:
         site = self.find_site(ref)
         with self.engine.begin() as conn:
             conn.execute(
-                update(t.sites).where(t.sites.c.id == site.id).values(
-                    settings={**site.settings, "learning": mode}, updated_at=datetime.now(timezone.utc)
-                )
+                update(t.sites)
+                .where(t.sites.c.id == site.id)
+                .values(settings={**site.settings, "learning": mode}, updated_at=datetime.now(timezone.utc))
             )
         return self.site(site.id)
 
@@ -229,16 +238,22 @@ class Store:
         wanted = set(bands[:4])
         params = {"site": site_id, "limit": limit, **{f"b{i}": band for i, band in enumerate(bands[:4])}}
         for row in conn.execute(_NEAR_SQL, params):
-            if row.id not in rows and (row.label is None or {row.band0, row.band1, row.band2, row.band3} & wanted):
+            if row.id not in rows and (
+                row.label is None or {row.band0, row.band1, row.band2, row.band3} & wanted
+            ):
                 rows[row.id] = row
         return sorted(rows.values(), key=lambda r: -r.id)
 
     # -- the check log (written in batches) --------------------------------------------------
-    def write_checks(self, rows: list[dict], prints: list[dict], counts: dict[tuple[int, date], dict]) -> None:
+    def write_checks(
+        self, rows: list[dict], prints: list[dict], counts: dict[tuple[int, date], dict]
+    ) -> None:
         with writing(self.engine) as conn:
             self.write_checks_on(conn, rows, prints, counts)
 
-    def write_checks_on(self, conn, rows: list[dict], prints: list[dict], counts: dict[tuple[int, date], dict]) -> None:
+    def write_checks_on(
+        self, conn, rows: list[dict], prints: list[dict], counts: dict[tuple[int, date], dict]
+    ) -> None:
         """`write_checks` inside the caller's transaction (the comment server's inserts)."""
         if rows:
             conn.execute(t.checks.insert(), rows)
@@ -291,17 +306,26 @@ class Store:
                 conn.exec_driver_sql("SELECT pg_advisory_xact_lock(7450982)")
             event_id = conn.execute(
                 t.feedback_events.insert().values(
-                    site_id=site.id, scope=site.scope, created_at=now, label=label, source=source,
-                    guid=guid, submission=submission,
+                    site_id=site.id,
+                    scope=site.scope,
+                    created_at=now,
+                    label=label,
+                    source=source,
+                    guid=guid,
+                    submission=submission,
                 )
             ).inserted_primary_key[0]
             for kind, key_hash in rep_hashes:
                 self._learn_reputation(conn, site.id, kind, key_hash, is_spam, now, combine)
             if mark_prints:
-                conn.execute(update(t.fingerprints).where(t.fingerprints.c.id.in_(mark_prints)).values(label=label))
+                conn.execute(
+                    update(t.fingerprints).where(t.fingerprints.c.id.in_(mark_prints)).values(label=label)
+                )
             if guid:
                 conn.execute(
-                    update(t.checks).where(t.checks.c.guid == guid, t.checks.c.site_id == site.id).values(feedback=label)
+                    update(t.checks)
+                    .where(t.checks.c.guid == guid, t.checks.c.site_id == site.id)
+                    .values(feedback=label)
                 )
             bump = {"submitted_spam" if is_spam else "submitted_ham": 1}
             if earlier_verdict == "ham" and is_spam:
@@ -314,7 +338,9 @@ class Store:
     def _learn_reputation(self, conn, site_id, kind, key_hash, is_spam, now, combine) -> None:
         c = t.reputation.c
         row = conn.execute(
-            select(c.spam, c.ham, c.updated_at).where(c.site_id == site_id, c.kind == kind, c.key_hash == key_hash)
+            select(c.spam, c.ham, c.updated_at).where(
+                c.site_id == site_id, c.kind == kind, c.key_hash == key_hash
+            )
         ).first()
         before = (0.0, 0.0) if row is None else (row.spam, row.ham)
         age = 0.0 if row is None else (now - utc(row.updated_at)).total_seconds()
@@ -324,7 +350,8 @@ class Store:
         )
         conn.execute(
             stmt.on_conflict_do_update(
-                index_elements=["site_id", "kind", "key_hash"], set_={"spam": spam, "ham": ham, "updated_at": now}
+                index_elements=["site_id", "kind", "key_hash"],
+                set_={"spam": spam, "ham": ham, "updated_at": now},
             )
         )
 
@@ -370,14 +397,22 @@ class Store:
 
     # -- retention ---------------------------------------------------------------------------
     def purge(
-        self, *, raw_before: datetime, ip_before: datetime, prints_before: datetime, prints_cap: int, cut_ip: Any
+        self,
+        *,
+        raw_before: datetime,
+        ip_before: datetime,
+        prints_before: datetime,
+        prints_cap: int,
+        cut_ip: Any,
     ) -> dict[str, int]:
         """Null raw submissions and cut IPs past their time; bound the fingerprint window."""
         c = t.checks.c
         done = {"raw": 0, "ip": 0, "fingerprints": 0, "events": 0}
         with self.engine.begin() as conn:
             done["raw"] = conn.execute(
-                update(t.checks).where(c.created_at < raw_before, c.submission.is_not(None)).values(submission=None)
+                update(t.checks)
+                .where(c.created_at < raw_before, c.submission.is_not(None))
+                .values(submission=None)
             ).rowcount
             rows = conn.execute(
                 select(c.id, c.ip).where(c.created_at < ip_before, c.ip_cut.is_(False)).limit(50_000)
@@ -386,8 +421,12 @@ class Store:
                 conn.execute(update(t.checks).where(c.id == row.id).values(ip=cut_ip(row.ip), ip_cut=True))
             done["ip"] = len(rows)
             f = t.fingerprints.c
-            done["fingerprints"] = conn.execute(t.fingerprints.delete().where(f.created_at < prints_before)).rowcount
-            for (site_id,) in conn.execute(select(f.site_id).group_by(f.site_id).having(func.count() > prints_cap)):
+            done["fingerprints"] = conn.execute(
+                t.fingerprints.delete().where(f.created_at < prints_before)
+            ).rowcount
+            for (site_id,) in conn.execute(
+                select(f.site_id).group_by(f.site_id).having(func.count() > prints_cap)
+            ):
                 cutoff = conn.execute(
                     select(f.id).where(f.site_id == site_id).order_by(f.id.desc()).offset(prints_cap).limit(1)
                 ).scalar()
@@ -411,7 +450,9 @@ class Store:
     def raw_submission_count(self) -> int:
         with self.engine.connect() as conn:
             return int(
-                conn.execute(select(func.count()).select_from(t.checks).where(t.checks.c.submission.is_not(None))).scalar()
+                conn.execute(
+                    select(func.count()).select_from(t.checks).where(t.checks.c.submission.is_not(None))
+                ).scalar()
             )
 
 
@@ -427,8 +468,10 @@ _NEAR_SQL = text(
             "ORDER BY id DESC LIMIT :limit) AS q" + str(i)
             for i in range(4)
         ]
-        + [f"SELECT * FROM (SELECT {_COLUMNS} FROM fingerprints WHERE site_id = :site AND label IS NOT NULL "
-           "ORDER BY id DESC LIMIT 200) AS q4"]
+        + [
+            f"SELECT * FROM (SELECT {_COLUMNS} FROM fingerprints WHERE site_id = :site AND label IS NOT NULL "
+            "ORDER BY id DESC LIMIT 200) AS q4"
+        ]
     )
 )
 

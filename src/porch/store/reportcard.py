@@ -71,8 +71,9 @@ def report_card(engine: Engine, site_id: int, today: date, days: int = 30) -> Re
     d = t.daily_counts.c
     with engine.connect() as conn:
         rows = conn.execute(
-            select(d.day, d.checks, d.ham, d.spam, d.discard, d.missed_spam, d.false_positives)
-            .where(d.site_id == site_id, d.day >= first, d.day <= today)
+            select(d.day, d.checks, d.ham, d.spam, d.discard, d.missed_spam, d.false_positives).where(
+                d.site_id == site_id, d.day >= first, d.day <= today
+            )
         ).fetchall()
     found = {_day(r.day): r for r in rows}
     figures = []
@@ -83,16 +84,29 @@ def report_card(engine: Engine, site_id: int, today: date, days: int = 30) -> Re
             figures.append(DayFigures(day, 0, 0, 0, 0, 0))
             continue
         fp, missed = int(r.false_positives or 0), int(r.missed_spam or 0)
-        figures.append(DayFigures(
-            day, int(r.checks or 0), max(0, int(r.spam or 0) + int(r.discard or 0) - fp),
-            max(0, int(r.ham or 0) - missed), fp, missed,
-        ))
+        figures.append(
+            DayFigures(
+                day,
+                int(r.checks or 0),
+                max(0, int(r.spam or 0) + int(r.discard or 0) - fp),
+                max(0, int(r.ham or 0) - missed),
+                fp,
+                missed,
+            )
+        )
     caught = sum(f.spam_caught for f in figures)
     fps = sum(f.false_positives for f in figures)
     missed = sum(f.missed_spam for f in figures)
     return ReportCard(
-        site_id, first, today, figures, sum(f.comments for f in figures), caught,
-        sum(f.ham_passed for f in figures), fps, missed,
+        site_id,
+        first,
+        today,
+        figures,
+        sum(f.comments for f in figures),
+        caught,
+        sum(f.ham_passed for f in figures),
+        fps,
+        missed,
         precision=caught / (caught + fps) if caught + fps else None,
         recall=caught / (caught + missed) if caught + missed else None,
     )

@@ -107,7 +107,9 @@ feedback_events = Table(
     Column("label", String(4), nullable=False),  # spam | ham
     Column("source", String(16), nullable=False),
     Column("guid", String(36)),
-    Column("submission", JSON(none_as_null=True)),  # what the model learns from; NULL once snapshotted and expired
+    Column(
+        "submission", JSON(none_as_null=True)
+    ),  # what the model learns from; NULL once snapshotted and expired
 )
 
 reputation = Table(
@@ -169,7 +171,14 @@ model_snapshots = Table(
 )
 
 COUNT_COLUMNS = (
-    "checks", "ham", "spam", "discard", "missed_spam", "false_positives", "submitted_spam", "submitted_ham",
+    "checks",
+    "ham",
+    "spam",
+    "discard",
+    "missed_spam",
+    "false_positives",
+    "submitted_spam",
+    "submitted_ham",
 )
 
 # -- the comment server (migration 0002) ------------------------------------------------------
@@ -199,8 +208,12 @@ comments = Table(
     metadata,
     Column("id", BigId, primary_key=True, autoincrement=True),
     Column("site_id", Integer, ForeignKey("sites.id", ondelete="CASCADE"), nullable=False),
-    Column("thread_id", BigInteger().with_variant(Integer, "sqlite"), ForeignKey("threads.id", ondelete="CASCADE"),
-           nullable=False),
+    Column(
+        "thread_id",
+        BigInteger().with_variant(Integer, "sqlite"),
+        ForeignKey("threads.id", ondelete="CASCADE"),
+        nullable=False,
+    ),
     Column("parent_id", BigInteger),
     Column("root_id", BigInteger),
     Column("depth", Integer, nullable=False, server_default="0"),
@@ -235,8 +248,12 @@ comments = Table(
 likes = Table(
     "likes",
     metadata,
-    Column("comment_id", BigInteger().with_variant(Integer, "sqlite"), ForeignKey("comments.id", ondelete="CASCADE"),
-           primary_key=True),
+    Column(
+        "comment_id",
+        BigInteger().with_variant(Integer, "sqlite"),
+        ForeignKey("comments.id", ondelete="CASCADE"),
+        primary_key=True,
+    ),
     Column("visitor", String(32), primary_key=True),
     Column("created_at", DateTime(timezone=True), nullable=False),
 )

@@ -66,8 +66,15 @@ _MESSENGER = re.compile(
     r"handle|contact|username|user|is)\b[^\w@+]{0,4}){0,3}(@\w{3,}|\+?\(?\d[\d \-().]{6,}\d)"
     r"|\b(t\.me|wa\.me)/(\+?\w{3,})"
 )
-_MESSENGER_NAMES = {"whatsapp": "WhatsApp", "telegram": "Telegram", "viber": "Viber", "wechat": "WeChat",
-                    "signal": "Signal", "t.me": "Telegram", "wa.me": "WhatsApp"}
+_MESSENGER_NAMES = {
+    "whatsapp": "WhatsApp",
+    "telegram": "Telegram",
+    "viber": "Viber",
+    "wechat": "WeChat",
+    "signal": "Signal",
+    "t.me": "Telegram",
+    "wa.me": "WhatsApp",
+}
 
 
 def _kind(written: str, digits: str, groups: list[str]) -> str | None:
@@ -79,8 +86,12 @@ def _kind(written: str, digits: str, groups: list[str]) -> str | None:
         return None  # 2.000.000.000 views
     if len(groups) >= 3 and (
         (len(groups[0]) == 4 and groups[0][:2] in ("19", "20") and all(len(g) <= 2 for g in groups[1:]))
-        or (len(groups[0]) <= 2 and len(groups[1]) <= 2 and len(groups[2]) == 4
-            and groups[2][:2] in ("19", "20"))
+        or (
+            len(groups[0]) <= 2
+            and len(groups[1]) <= 2
+            and len(groups[2]) == 4
+            and groups[2][:2] in ("19", "20")
+        )
     ):
         return None  # 2013-11-07, 07.11.2013
     if sum(1 for g in groups if len(g) == 1) >= 6:
@@ -150,8 +161,12 @@ def check_phone(ctx: Context) -> list[Signal] | None:
     support = _SUPPORT.search(text)
     if support:
         fired.append(
-            Signal("contact.support", "advertises a support or help line", SUPPORT_WEIGHT,
-                   f"“{support.group(0)}” next to a phone number")
+            Signal(
+                "contact.support",
+                "advertises a support or help line",
+                SUPPORT_WEIGHT,
+                f"“{support.group(0)}” next to a phone number",
+            )
         )
     return fired
 
@@ -164,15 +179,22 @@ def check_email(ctx: Context) -> Signal | None:
     m = _EMAIL.search(text)
     if m is None:
         return None
-    return Signal("contact.email", "e-mail address in the comment", EMAIL_WEIGHT,
-                  f"an address at {m.group(1)}")
+    return Signal(
+        "contact.email", "e-mail address in the comment", EMAIL_WEIGHT, f"an address at {m.group(1)}"
+    )
 
 
 def check_messenger(ctx: Context) -> Signal | None:
     """Asks readers to get in touch on WhatsApp, Telegram or another private messenger."""
     text = ctx.norm.text
-    if not ("whats" in text or "telegram" in text or "viber" in text or "wechat" in text
-            or "signal" in text or ".me/" in text):
+    if not (
+        "whats" in text
+        or "telegram" in text
+        or "viber" in text
+        or "wechat" in text
+        or "signal" in text
+        or ".me/" in text
+    ):
         return None
     m = _MESSENGER.search(text)
     if m is None:
@@ -180,8 +202,12 @@ def check_messenger(ctx: Context) -> Signal | None:
     app = re.sub(r"\s", "", m.group(1) or m.group(3))
     handle = m.group(2) or m.group(4)
     shown = handle if handle.startswith("@") else _shown(handle.strip())
-    return Signal("contact.messenger", f"asks to be contacted on {_MESSENGER_NAMES[app]}", MESSENGER_WEIGHT,
-                  f"{_MESSENGER_NAMES[app]} {shown}")
+    return Signal(
+        "contact.messenger",
+        f"asks to be contacted on {_MESSENGER_NAMES[app]}",
+        MESSENGER_WEIGHT,
+        f"{_MESSENGER_NAMES[app]} {shown}",
+    )
 
 
 CHECKS: tuple[Check, ...] = (check_phone, check_email, check_messenger)

@@ -100,8 +100,12 @@ def check_shouting(ctx: Context) -> Signal | None:
     letters = upper + lower
     if letters < SHOUTING_MIN_LETTERS or upper < SHOUTING_SHARE * letters:
         return None
-    return Signal("content.shouting", "written in capitals", SHOUTING_WEIGHT,
-                  f"{upper / letters:.0%} of {letters} letters are capitals")
+    return Signal(
+        "content.shouting",
+        "written in capitals",
+        SHOUTING_WEIGHT,
+        f"{upper / letters:.0%} of {letters} letters are capitals",
+    )
 
 
 def check_repeated(ctx: Context) -> Signal | None:
@@ -117,8 +121,12 @@ def check_repeated(ctx: Context) -> Signal | None:
         return None
     run = _REPEATED.match(text, m.start()).group(0)
     shown = run if len(run) <= 12 else run[:6] + "…"
-    return Signal("content.repeated", "stretched-out characters", REPEATED_WEIGHT,
-                  f"“{shown}” ({len(run)} × “{run[0]}”)")
+    return Signal(
+        "content.repeated",
+        "stretched-out characters",
+        REPEATED_WEIGHT,
+        f"“{shown}” ({len(run)} × “{run[0]}”)",
+    )
 
 
 def check_mixed_script(ctx: Context) -> Signal | None:
@@ -133,13 +141,20 @@ def check_mixed_script(ctx: Context) -> Signal | None:
             mixed.append(word)
     if not mixed:
         return None
-    scripts = {("Greek" if "\u0370" <= ch <= "\u03ff" or "\u1f00" <= ch <= "\u1fff" else "Cyrillic")
-               for w in mixed for ch in _CYRILLIC_GREEK.findall(w)}
+    scripts = {
+        ("Greek" if "\u0370" <= ch <= "\u03ff" or "\u1f00" <= ch <= "\u1fff" else "Cyrillic")
+        for w in mixed
+        for ch in _CYRILLIC_GREEK.findall(w)
+    }
     weight = MIXED_SCRIPT_MANY_WEIGHT if len(mixed) >= MIXED_SCRIPT_MANY else MIXED_SCRIPT_WEIGHT
     shown = ", ".join(f"“{w}”" for w in dict.fromkeys(mixed[:3]))
     more = f" and {len(mixed) - 3} more" if len(mixed) > 3 else ""
-    return Signal("content.mixed_script", "words mix Latin and look-alike letters", weight,
-                  f"{shown}{more} mix Latin with {' and '.join(sorted(scripts))} letters")
+    return Signal(
+        "content.mixed_script",
+        "words mix Latin and look-alike letters",
+        weight,
+        f"{shown}{more} mix Latin with {' and '.join(sorted(scripts))} letters",
+    )
 
 
 CHECKS: tuple[Check, ...] = (check_empty, check_shouting, check_repeated, check_mixed_script)

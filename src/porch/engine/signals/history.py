@@ -113,31 +113,52 @@ def check_reputation(ctx: Context) -> Iterator[Signal]:
             continue
         n = _count(standing.spam)
         if weight and kind == "network":
-            yield Signal("reputation.network", "this network sent spam before", round(weight, 2),
-                         _earlier_spam(n, "from this network") + _approved(standing))
+            yield Signal(
+                "reputation.network",
+                "this network sent spam before",
+                round(weight, 2),
+                _earlier_spam(n, "from this network") + _approved(standing),
+            )
         elif weight and kind == "email":
-            yield Signal("reputation.email", "this e-mail address sent spam before", round(weight, 2),
-                         _earlier_spam(n, "with this e-mail address") + _approved(standing))
+            yield Signal(
+                "reputation.email",
+                "this e-mail address sent spam before",
+                round(weight, 2),
+                _earlier_spam(n, "with this e-mail address") + _approved(standing),
+            )
         elif weight and kind == "author_url":
-            yield Signal("reputation.author_url", "this author URL was in spam before", round(weight, 2),
-                         f"{key} was the author URL of {n} spam {'comment' if n == 1 else 'comments'}"
-                         + _approved(standing))
+            yield Signal(
+                "reputation.author_url",
+                "this author URL was in spam before",
+                round(weight, 2),
+                f"{key} was the author URL of {n} spam {'comment' if n == 1 else 'comments'}"
+                + _approved(standing),
+            )
         if standing.spam < CLEAN:
             if kind == "email" and standing.ham >= EMAIL_TRUST[0]:
                 h = _count(standing.ham)
                 trusted.append((EMAIL_TRUST[1] * standing.ham, f"commenter has {h} approved comments"))
             elif kind == "network" and standing.ham >= NETWORK_TRUST[0]:
                 h = _count(standing.ham)
-                trusted.append((min(NETWORK_TRUST_CAP, NETWORK_TRUST[1] * standing.ham),
-                                f"this network has {h} approved comments"))
+                trusted.append(
+                    (
+                        min(NETWORK_TRUST_CAP, NETWORK_TRUST[1] * standing.ham),
+                        f"this network has {h} approved comments",
+                    )
+                )
     if worst_link is not None:
         weight, domain, standing = worst_link
         n = _count(standing.spam)
         more = "domain was" if spam_links == 2 else "domains were"
         others = f"; {spam_links - 1} more linked {more} in spam too"
-        yield Signal("reputation.link_domain", "links to a domain seen in spam", round(weight, 2),
-                     f"the linked domain {domain} was in {n} spam {'comment' if n == 1 else 'comments'}"
-                     + _approved(standing) + (others if spam_links > 1 else ""))
+        yield Signal(
+            "reputation.link_domain",
+            "links to a domain seen in spam",
+            round(weight, 2),
+            f"the linked domain {domain} was in {n} spam {'comment' if n == 1 else 'comments'}"
+            + _approved(standing)
+            + (others if spam_links > 1 else ""),
+        )
     if trusted:
         weight = min(TRUST_CAP, sum(w for w, _ in trusted))
         evidence = "; ".join(e for _, e in trusted)
@@ -160,22 +181,35 @@ def check_campaign(ctx: Context) -> Iterator[Signal]:
         return
     window = _window(match.window_hours)
     copies = match.copies
-    spread = f"from {match.networks} {'network' if match.networks == 1 else 'networks'}" \
-             f" on {match.pages} {'page' if match.pages == 1 else 'pages'}"
+    spread = (
+        f"from {match.networks} {'network' if match.networks == 1 else 'networks'}"
+        f" on {match.pages} {'page' if match.pages == 1 else 'pages'}"
+    )
     if max(match.networks, match.pages) >= CAMPAIGN_SPREAD and copies >= CAMPAIGN_SPREAD:
         doublings = math.log2(copies / CAMPAIGN_SPREAD)
         weight = min(CAMPAIGN_CAP, CAMPAIGN_BASE + CAMPAIGN_PER_DOUBLING * doublings)
-        yield Signal("campaign.copies", "same text as other comments", round(weight, 2),
-                     f"same text as {copies} other comments {window}, {spread}")
+        yield Signal(
+            "campaign.copies",
+            "same text as other comments",
+            round(weight, 2),
+            f"same text as {copies} other comments {window}, {spread}",
+        )
     if match.marked_spam:
         both = match.marked_ham
-        yield Signal("campaign.marked", "a copy of this text was marked spam",
-                     MARKED_BOTH_WEIGHT if both else MARKED_SPAM_WEIGHT,
-                     f"one of {_comments(copies)} with this text {window} was marked spam"
-                     + ("; another was approved" if both else ""))
+        yield Signal(
+            "campaign.marked",
+            "a copy of this text was marked spam",
+            MARKED_BOTH_WEIGHT if both else MARKED_SPAM_WEIGHT,
+            f"one of {_comments(copies)} with this text {window} was marked spam"
+            + ("; another was approved" if both else ""),
+        )
     elif match.marked_ham:
-        yield Signal("campaign.marked", "a copy of this text was approved", MARKED_HAM_WEIGHT,
-                     f"one of {_comments(copies)} with this text {window} was approved")
+        yield Signal(
+            "campaign.marked",
+            "a copy of this text was approved",
+            MARKED_HAM_WEIGHT,
+            f"one of {_comments(copies)} with this text {window} was approved",
+        )
 
 
 def _per(seconds: int) -> str:
@@ -197,8 +231,12 @@ def check_burst(ctx: Context) -> Signal | None:
     if n < limit:
         return None
     weight = min(BURST_CAP, BURST_BASE + BURST_PER_DOUBLING * math.log2(n / limit))
-    return Signal("limits.burst", "burst of comments from one network", round(weight, 2),
-                  f"{n} other comments from this network {_per(seconds)}")
+    return Signal(
+        "limits.burst",
+        "burst of comments from one network",
+        round(weight, 2),
+        f"{n} other comments from this network {_per(seconds)}",
+    )
 
 
 CHECKS: tuple[Check, ...] = (check_reputation, check_campaign, check_burst)

@@ -50,16 +50,62 @@ OTHER_SCRIPT_MIN = 0.5  # … and one other script at least this share
 FUNCTION_WORD_SHARE = 0.2  # this share of function words of the site's language: it is that language
 
 LANGUAGE_NAMES = {
-    "en": "English", "de": "German", "fr": "French", "es": "Spanish", "pt": "Portuguese", "it": "Italian",
-    "nl": "Dutch", "sv": "Swedish", "da": "Danish", "no": "Norwegian", "fi": "Finnish", "pl": "Polish",
-    "cs": "Czech", "sk": "Slovak", "sl": "Slovenian", "hr": "Croatian", "hu": "Hungarian", "ro": "Romanian",
-    "tr": "Turkish", "id": "Indonesian", "ms": "Malay", "tl": "Tagalog", "vi": "Vietnamese", "sw": "Swahili",
-    "af": "Afrikaans", "ca": "Catalan", "et": "Estonian", "lv": "Latvian", "lt": "Lithuanian", "ga": "Irish",
-    "cy": "Welsh", "eu": "Basque", "gl": "Galician", "sq": "Albanian", "is": "Icelandic", "ru": "Russian",
-    "uk": "Ukrainian", "bg": "Bulgarian", "sr": "Serbian", "mk": "Macedonian", "el": "Greek", "ar": "Arabic",
-    "he": "Hebrew", "fa": "Persian", "ur": "Urdu", "hi": "Hindi", "zh": "Chinese", "ja": "Japanese",
-    "ko": "Korean", "th": "Thai", "be": "Belarusian", "kk": "Kazakh", "mr": "Marathi", "ne": "Nepali",
-    "nb": "Norwegian", "nn": "Norwegian",
+    "en": "English",
+    "de": "German",
+    "fr": "French",
+    "es": "Spanish",
+    "pt": "Portuguese",
+    "it": "Italian",
+    "nl": "Dutch",
+    "sv": "Swedish",
+    "da": "Danish",
+    "no": "Norwegian",
+    "fi": "Finnish",
+    "pl": "Polish",
+    "cs": "Czech",
+    "sk": "Slovak",
+    "sl": "Slovenian",
+    "hr": "Croatian",
+    "hu": "Hungarian",
+    "ro": "Romanian",
+    "tr": "Turkish",
+    "id": "Indonesian",
+    "ms": "Malay",
+    "tl": "Tagalog",
+    "vi": "Vietnamese",
+    "sw": "Swahili",
+    "af": "Afrikaans",
+    "ca": "Catalan",
+    "et": "Estonian",
+    "lv": "Latvian",
+    "lt": "Lithuanian",
+    "ga": "Irish",
+    "cy": "Welsh",
+    "eu": "Basque",
+    "gl": "Galician",
+    "sq": "Albanian",
+    "is": "Icelandic",
+    "ru": "Russian",
+    "uk": "Ukrainian",
+    "bg": "Bulgarian",
+    "sr": "Serbian",
+    "mk": "Macedonian",
+    "el": "Greek",
+    "ar": "Arabic",
+    "he": "Hebrew",
+    "fa": "Persian",
+    "ur": "Urdu",
+    "hi": "Hindi",
+    "zh": "Chinese",
+    "ja": "Japanese",
+    "ko": "Korean",
+    "th": "Thai",
+    "be": "Belarusian",
+    "kk": "Kazakh",
+    "mr": "Marathi",
+    "ne": "Nepali",
+    "nb": "Norwegian",
+    "nn": "Norwegian",
 }
 # The languages py3langid chooses among (its full set of ~140 lets Nigerian Pidgin or Scots win short
 # English texts); a site language outside this set skips step 2.
@@ -99,15 +145,26 @@ _SCRIPTS = {
     "Thai": re.compile(r"[\u0e00-\u0e7f]"),
 }
 _LANGUAGE_SCRIPTS: dict[str, tuple[str, ...]] = {}
-for _code in ("en de fr es pt it nl sv da no fi pl cs sk sl hr hu ro tr id ms tl vi sw af ca et lv lt ga "
-              "cy eu gl sq is").split():
+for _code in (
+    "en de fr es pt it nl sv da no fi pl cs sk sl hr hu ro tr id ms tl vi sw af ca et lv lt ga cy eu gl sq is"
+).split():
     _LANGUAGE_SCRIPTS[_code] = ("Latin",)
 for _code in "ru uk bg mk be kk".split():
     _LANGUAGE_SCRIPTS[_code] = ("Cyrillic",)
 _LANGUAGE_SCRIPTS.update(
-    sr=("Cyrillic", "Latin"), el=("Greek",), ar=("Arabic",), fa=("Arabic",), ur=("Arabic",), he=("Hebrew",),
-    zh=("Han/Kana",), ja=("Han/Kana",), ko=("Hangul", "Han/Kana"), hi=("Devanagari",), mr=("Devanagari",),
-    ne=("Devanagari",), th=("Thai",),
+    sr=("Cyrillic", "Latin"),
+    el=("Greek",),
+    ar=("Arabic",),
+    fa=("Arabic",),
+    ur=("Arabic",),
+    he=("Hebrew",),
+    zh=("Han/Kana",),
+    ja=("Han/Kana",),
+    ko=("Hangul", "Han/Kana"),
+    hi=("Devanagari",),
+    mr=("Devanagari",),
+    ne=("Devanagari",),
+    th=("Thai",),
 )
 _LETTER = re.compile(r"[^\W\d_]")
 _ASCII_LETTERS = bytes(range(ord("a"), ord("z") + 1)) + bytes(range(ord("A"), ord("Z") + 1))
@@ -117,23 +174,23 @@ _LATIN_EXTENDED = re.compile(r"[\u00c0-\u024f\u1e00-\u1eff]")
 # The commonest short words of each language, accents dropped (they are compared on the skeleton).
 _FUNCTION_WORDS = {
     "en": "the a an and or but of to in on at for with is are was were be been it this that i you he she "
-          "we they my your his her our their not no so if as by from have has had do does did will would "
-          "can could should just what who all me him them there here about like im its dont out up get got "
-          "go going know now one more some how why when see make want good great really very well time "
-          "people new only am than then into over after because let lets thanks thank please love u ur "
-          "lol check guys hey hi yes any too also much many still even back way",
+    "we they my your his her our their not no so if as by from have has had do does did will would "
+    "can could should just what who all me him them there here about like im its dont out up get got "
+    "go going know now one more some how why when see make want good great really very well time "
+    "people new only am than then into over after because let lets thanks thank please love u ur "
+    "lol check guys hey hi yes any too also much many still even back way",
     "de": "der die das den dem des ein eine einen einem und oder aber nicht ist sind war ich du er sie es "
-          "wir ihr mit von zu auf fur im in an dass wie auch so noch nur mir mich sich bei aus",
+    "wir ihr mit von zu auf fur im in an dass wie auch so noch nur mir mich sich bei aus",
     "fr": "le la les un une des et ou mais de du au aux en dans pour par sur avec est sont je tu il elle "
-          "nous vous ils ce cette qui que ne pas plus tres se sa son ses mon ma mes on c j l d qu",
+    "nous vous ils ce cette qui que ne pas plus tres se sa son ses mon ma mes on c j l d qu",
     "es": "el la los las un una unos y o pero de del al en por para con es son fue yo tu el ella nosotros "
-          "que no se su sus mi muy mas como este esta lo le",
+    "que no se su sus mi muy mas como este esta lo le",
     "pt": "o a os as um uma e ou mas de do da dos das em no na por para com e sao foi eu voce ele ela nos "
-          "que nao se seu sua muito mais como este esta isso",
+    "que nao se seu sua muito mais como este esta isso",
     "it": "il lo la i gli le un una e o ma di del della in per con su e sono era io tu lui lei noi che non "
-          "si suo sua mio molto piu come questo questa",
+    "si suo sua mio molto piu come questo questa",
     "nl": "de het een en of maar van in op voor met is zijn was ik je jij hij zij wij niet dat die dit er "
-          "te aan ook als om bij zo",
+    "te aan ook als om bij zo",
 }
 _FUNCTION_SETS = {lang: frozenset(words.split()) for lang, words in _FUNCTION_WORDS.items()}
 

@@ -166,8 +166,12 @@ def check_markup(ctx: Context) -> Signal | None:
     html = sum(1 for link in links if link.source == "html")
     bbcode = sum(1 for link in links if link.source == "bbcode")
     if html and bbcode:
-        return Signal("links.markup", "links written as HTML and as BBCode", BOTH_MARKUP_WEIGHT,
-                      f"{_plural(html, '<a href> link')} and {_plural(bbcode, '[url] link')} in one comment")
+        return Signal(
+            "links.markup",
+            "links written as HTML and as BBCode",
+            BOTH_MARKUP_WEIGHT,
+            f"{_plural(html, '<a href> link')} and {_plural(bbcode, '[url] link')} in one comment",
+        )
     if bbcode:
         return Signal("links.markup", "link written as BBCode", BBCODE_WEIGHT, _plural(bbcode, "[url] link"))
     if html:
@@ -184,8 +188,12 @@ def check_keyword_anchor(ctx: Context) -> Signal | None:
         if commercial_words(anchor):
             shown = anchor if len(anchor) <= 60 else anchor[:59] + "…"
             target = link.domain or link.host
-            return Signal("links.keyword_anchor", "link text is sales keywords", KEYWORD_ANCHOR_WEIGHT,
-                          f"“{shown}” links to {target}")
+            return Signal(
+                "links.keyword_anchor",
+                "link text is sales keywords",
+                KEYWORD_ANCHOR_WEIGHT,
+                f"“{shown}” links to {target}",
+            )
     return None
 
 
@@ -197,12 +205,20 @@ def check_author_name(ctx: Context) -> Signal | None:
     if "." in author or "www" in author:
         found = list(extract_links(author))
         if found:
-            return Signal("links.author_url_in_name", "author name is a web address", AUTHOR_URL_WEIGHT,
-                          f"the name holds {found[0].domain or found[0].host}")
+            return Signal(
+                "links.author_url_in_name",
+                "author name is a web address",
+                AUTHOR_URL_WEIGHT,
+                f"the name holds {found[0].domain or found[0].host}",
+            )
     words = commercial_words(author)
     if words:
-        return Signal("links.author_keywords", "author name is sales keywords", AUTHOR_KEYWORDS_WEIGHT,
-                      ", ".join(dict.fromkeys(words)))
+        return Signal(
+            "links.author_keywords",
+            "author name is sales keywords",
+            AUTHOR_KEYWORDS_WEIGHT,
+            ", ".join(dict.fromkeys(words)),
+        )
     return None
 
 
@@ -216,9 +232,12 @@ def check_author_url_repeated(ctx: Context) -> Signal | None:
         return None
     if own.domain == site_domain(ctx.submission.blog, ctx.submission.permalink):
         return None
-    return Signal("links.author_url_repeated", "links to the author's own site", AUTHOR_URL_REPEATED_WEIGHT,
-                  f"{own.domain} is the author URL and is linked "
-                  f"{'once' if n == 1 else f'{n} times'} in the text")
+    return Signal(
+        "links.author_url_repeated",
+        "links to the author's own site",
+        AUTHOR_URL_REPEATED_WEIGHT,
+        f"{own.domain} is the author URL and is linked {'once' if n == 1 else f'{n} times'} in the text",
+    )
 
 
 CHECKS: tuple[Check, ...] = (

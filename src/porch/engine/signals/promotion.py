@@ -33,7 +33,9 @@ _WORK = (
 )
 _SELF = re.compile(
     r"\b(?:check(?:\s*out)?|checkout|look\s+at|take\s+a\s+look\s+at|visit|watch|see|listen\s+to|"
-    r"go\s+to|come\s+(?:and\s+)?(?:watch|see|check))\s+(?:out\s+)?(?:my|our)\s+(?:\w+\s+){0,3}?" + _WORK + r"\b"
+    r"go\s+to|come\s+(?:and\s+)?(?:watch|see|check))\s+(?:out\s+)?(?:my|our)\s+(?:\w+\s+){0,3}?"
+    + _WORK
+    + r"\b"
     r"|\b(?:subscribe|sub)\s+(?:to\s+)?(?:me|my|us|our)\b"
     r"|\bcheck\s+(?:me|us)\s+out\b"
     r"|\bplease\s+(?:subscribe|sub)\b"

@@ -33,8 +33,10 @@ from fastapi.routing import APIRoute
 from ...store.dashboard import Dashboard
 from ..auth import NotLoggedIn, auth
 
-CSP = ("default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; object-src 'none'; "
-       "base-uri 'none'; form-action 'self'; frame-ancestors 'none'")
+CSP = (
+    "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; object-src 'none'; "
+    "base-uri 'none'; form-action 'self'; frame-ancestors 'none'"
+)
 SECURITY_HEADERS = {
     "Content-Security-Policy": CSP,
     "X-Frame-Options": "DENY",
@@ -90,9 +92,16 @@ def error(request: Request, status: int, message: str, headers: dict | None = No
     if wants_json(request):
         return JSONResponse({"detail": message}, status_code=status, headers=headers)
     titles = {401: "Not logged in", 403: "Not allowed", 404: "Not found", 409: "Changed meanwhile"}
-    body = templates().get_template("admin/error.html").render(
-        title=titles.get(status, "Cannot do that"), message=message, status=status, static=static_url,
-        logged_in=status != 401,
+    body = (
+        templates()
+        .get_template("admin/error.html")
+        .render(
+            title=titles.get(status, "Cannot do that"),
+            message=message,
+            status=status,
+            static=static_url,
+            logged_in=status != 401,
+        )
     )
     return HTMLResponse(body, status_code=status, headers=headers)
 
@@ -101,8 +110,13 @@ def error(request: Request, status: int, message: str, headers: dict | None = No
 @lru_cache(maxsize=1)
 def templates() -> jinja2.Environment:
     root = resources.files("porch.web") / "templates"
-    env = jinja2.Environment(loader=jinja2.FileSystemLoader(str(root)), autoescape=True,
-                             trim_blocks=True, lstrip_blocks=True, undefined=jinja2.StrictUndefined)
+    env = jinja2.Environment(
+        loader=jinja2.FileSystemLoader(str(root)),
+        autoescape=True,
+        trim_blocks=True,
+        lstrip_blocks=True,
+        undefined=jinja2.StrictUndefined,
+    )
     env.filters["when"] = lambda moment: moment.strftime("%Y-%m-%d %H:%M UTC") if moment else ""
     env.filters["pct"] = lambda x: "–" if x is None else f"{x:.0%}"
     env.globals["urljoin"] = urljoin
@@ -125,9 +139,18 @@ def page(request: Request, name: str, context: dict[str, Any], status: int = 200
     """Render a dashboard page with what every page needs: the account, the CSRF token, the files."""
     a = auth(request)
     account = a.account(request)
-    body = templates().get_template(f"admin/{name}").render(
-        account=account, csrf=a.csrf_token(request) if account else "", static=static_url,
-        path=request.url.path, full_path=_full_path(request), logged_in=account is not None, **context,
+    body = (
+        templates()
+        .get_template(f"admin/{name}")
+        .render(
+            account=account,
+            csrf=a.csrf_token(request) if account else "",
+            static=static_url,
+            path=request.url.path,
+            full_path=_full_path(request),
+            logged_in=account is not None,
+            **context,
+        )
     )
     return HTMLResponse(body, status_code=status)
 
@@ -154,15 +177,25 @@ def with_banner(url: str, **banner: Any) -> str:
     base, _, query = url.partition("?")
     from urllib.parse import parse_qsl
 
-    kept = [(k, v) for k, v in parse_qsl(query) if k not in ("did", "n", "note", "score", "msg", "failed", "learned")]
+    kept = [
+        (k, v)
+        for k, v in parse_qsl(query)
+        if k not in ("did", "n", "note", "score", "msg", "failed", "learned")
+    ]
     kept += [(k, str(v)) for k, v in banner.items() if v not in (None, "")]
     return base + ("?" + urlencode(kept) if kept else "")
 
 
 def local_next(value: str | None) -> str:
     """The `next` of the login form: only a path of the dashboard, never another site."""
-    if value and (value == "/admin" or value.startswith("/admin/")) and "\\" not in value \
-            and "//" not in value and len(value) < 2000 and not any(ord(ch) < 32 for ch in value):
+    if (
+        value
+        and (value == "/admin" or value.startswith("/admin/"))
+        and "\\" not in value
+        and "//" not in value
+        and len(value) < 2000
+        and not any(ord(ch) < 32 for ch in value)
+    ):
         return value
     return "/admin/"
 

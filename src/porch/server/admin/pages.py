@@ -36,8 +36,10 @@ def static(request: Request, name: str = Path(..., max_length=32)) -> Response:
     body, digest = static_file(name)
     etag = f'"{digest}"'
     versioned = request.query_params.get("v") == digest
-    headers = {"ETag": etag,
-               "Cache-Control": "public, max-age=31536000, immutable" if versioned else "public, max-age=3600"}
+    headers = {
+        "ETag": etag,
+        "Cache-Control": "public, max-age=31536000, immutable" if versioned else "public, max-age=3600",
+    }
     if request.headers.get("if-none-match") == etag:
         return Response(status_code=304, headers=headers)
     return Response(body, media_type=TYPES[name], headers=headers)
@@ -51,8 +53,12 @@ def login_form(request: Request, next: Optional[str] = None) -> Response:
 
 
 @router.post("/login")
-def login(request: Request, email: str = Form("", max_length=254), password: str = Form("", max_length=1024),
-          next: str = Form("/admin/", max_length=2000)) -> Response:
+def login(
+    request: Request,
+    email: str = Form("", max_length=254),
+    password: str = Form("", max_length=1024),
+    next: str = Form("/admin/", max_length=2000),
+) -> Response:
     if not same_origin(request):
         raise HTTPException(403, "a login form from another site is not accepted")
     target = local_next(next)
@@ -62,7 +68,9 @@ def login(request: Request, email: str = Form("", max_length=254), password: str
         token = a.login(email, password, client(request)["ip"])
     except LoginRefused as exc:
         status = 429 if exc.retry_after > 0 else 401
-        response = page(request, "login.html", {"next": target, "email": email, "message": exc.message}, status)
+        response = page(
+            request, "login.html", {"next": target, "email": email, "message": exc.message}, status
+        )
         if exc.retry_after > 0:
             response.headers["Retry-After"] = str(max(1, round(exc.retry_after)))
         return response
@@ -98,9 +106,15 @@ def sites(request: Request) -> Response:
     account, _ = require(request)
     dash = dashboard(request)
     found = dash.sites(account.roles)
-    return page(request, "sites.html", {
-        "sites": found, "counts": dash.counts(s.id for s in found), "roles": account.roles,
-    })
+    return page(
+        request,
+        "sites.html",
+        {
+            "sites": found,
+            "counts": dash.counts(s.id for s in found),
+            "roles": account.roles,
+        },
+    )
 
 
 @router.get("/{site}/report")
@@ -110,7 +124,15 @@ def report(request: Request, site: str = SITE) -> Response:
     from ..reportcard import chart_svg
 
     card = report_card(request.app.state.porch["store"].engine, found.id, datetime.now(timezone.utc).date())
-    return page(request, "report.html", {
-        "site": found, "role": account.role(found.id), "tab": "report", "card": card, "chart": chart_svg(card),
-        "counts": dashboard(request).counts([found.id])[found.id],
-    })
+    return page(
+        request,
+        "report.html",
+        {
+            "site": found,
+            "role": account.role(found.id),
+            "tab": "report",
+            "card": card,
+            "chart": chart_svg(card),
+            "counts": dashboard(request).counts([found.id])[found.id],
+        },
+    )

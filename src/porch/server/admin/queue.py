@@ -44,48 +44,91 @@ PAGE_SIZE = 50
 
 
 def _common(request: Request, account, site, tab: str) -> dict[str, Any]:
-    return {"site": site, "role": account.role(site.id), "tab": tab,
-            "counts": dashboard(request).counts([site.id])[site.id], "banner": banner(request),
-            "notices_stopped": notifier(request).notices_stopped(site, account.email)}
+    return {
+        "site": site,
+        "role": account.role(site.id),
+        "tab": tab,
+        "counts": dashboard(request).counts([site.id])[site.id],
+        "banner": banner(request),
+        "notices_stopped": notifier(request).notices_stopped(site, account.email),
+    }
 
 
 # -- reading ---------------------------------------------------------------------------------
 @router.get("/{site}/")
-def queue(request: Request, site: str = SITE,
-          status: str = Query("pending", max_length=16), before: Optional[int] = Query(None, ge=1, le=2**62)):
+def queue(
+    request: Request,
+    site: str = SITE,
+    status: str = Query("pending", max_length=16),
+    before: Optional[int] = Query(None, ge=1, le=2**62),
+):
     account, found = require(request, site)
     if status not in STATUSES:
         raise HTTPException(400, f"status must be one of {', '.join(STATUSES)}")
     listed = dashboard(request).queue(found.id, status, before=before, limit=PAGE_SIZE)
-    return page(request, "queue.html", {
-        **_common(request, account, found, status), "status": status, "listing": listed, "before": before,
-        "heading": {"pending": "Held for moderation", "spam": "Spam", "approved": "Published",
-                    "deleted": "Deleted"}[status],
-        "more": {"status": status, "before": listed.next_before} if listed.next_before else None,
-    })
+    return page(
+        request,
+        "queue.html",
+        {
+            **_common(request, account, found, status),
+            "status": status,
+            "listing": listed,
+            "before": before,
+            "heading": {
+                "pending": "Held for moderation",
+                "spam": "Spam",
+                "approved": "Published",
+                "deleted": "Deleted",
+            }[status],
+            "more": {"status": status, "before": listed.next_before} if listed.next_before else None,
+        },
+    )
 
 
 @router.get("/{site}/search")
-def search(request: Request, site: str = SITE, q: str = Query("", max_length=500),
-           field: str = Query("text", max_length=16), status: str = Query("", max_length=16),
-           before: Optional[int] = Query(None, ge=1, le=2**62)):
+def search(
+    request: Request,
+    site: str = SITE,
+    q: str = Query("", max_length=500),
+    field: str = Query("text", max_length=16),
+    status: str = Query("", max_length=16),
+    before: Optional[int] = Query(None, ge=1, le=2**62),
+):
     account, found = require(request, site)
     if field not in SEARCH_FIELDS:
         raise HTTPException(400, f"search in one of: {', '.join(SEARCH_FIELDS)}")
     if status and status not in STATUSES:
         raise HTTPException(400, f"status must be one of {', '.join(STATUSES)}")
-    listed = dashboard(request).search(found.id, field, q, status=status or None, before=before) if q.strip() else None
-    return page(request, "queue.html", {
-        **_common(request, account, found, "search"), "status": None, "listing": listed, "before": before,
-        "heading": f"Search: {q}" if q.strip() else "Search", "search": {"q": q, "field": field, "status": status},
-        "more": {"q": q, "field": field, "status": status, "before": listed.next_before}
-        if listed and listed.next_before else None,
-    })
+    listed = (
+        dashboard(request).search(found.id, field, q, status=status or None, before=before)
+        if q.strip()
+        else None
+    )
+    return page(
+        request,
+        "queue.html",
+        {
+            **_common(request, account, found, "search"),
+            "status": None,
+            "listing": listed,
+            "before": before,
+            "heading": f"Search: {q}" if q.strip() else "Search",
+            "search": {"q": q, "field": field, "status": status},
+            "more": {"q": q, "field": field, "status": status, "before": listed.next_before}
+            if listed and listed.next_before
+            else None,
+        },
+    )
 
 
 @router.get("/{site}/history")
-def history(request: Request, site: str = SITE, comment: int = Query(..., ge=1, le=2**62),
-            by: str = Query("email", pattern="^(email|ip)$"), before: Optional[int] = Query(None, ge=1, le=2**62)):
+def history(
+    request: Request,
+    site: str = SITE,
+    comment: int = Query(..., ge=1, le=2**62),
+    by: str = Query("email", pattern="^(email|ip)$"),
+    before: Optional[int] = Query(None, ge=1, le=2**62),
+):
     account, found = require(request, site)
     dash = dashboard(request)
     one = dash.comment(found.id, comment)
@@ -93,14 +136,24 @@ def history(request: Request, site: str = SITE, comment: int = Query(..., ge=1, 
         raise HTTPException(404, f"no comment {comment} on this site")
     key = {"email_hash": one.email_hash} if by == "email" else {"ip": one.ip}
     if not any(key.values()):
-        raise HTTPException(404, "this comment has no e-mail address" if by == "email" else "this comment has no IP address")
+        raise HTTPException(
+            404, "this comment has no e-mail address" if by == "email" else "this comment has no IP address"
+        )
     who = (one.email or "this e-mail address") if by == "email" else one.ip
-    return page(request, "queue.html", {
-        **_common(request, account, found, "history"), "status": None, "before": before,
-        "listing": dash.history(found.id, before=before, **key), "totals": dash.status_totals(found.id, **key),
-        "heading": f"Comments by {who}", "history_of": one,
-        "more": None,
-    })
+    return page(
+        request,
+        "queue.html",
+        {
+            **_common(request, account, found, "history"),
+            "status": None,
+            "before": before,
+            "listing": dash.history(found.id, before=before, **key),
+            "totals": dash.status_totals(found.id, **key),
+            "heading": f"Comments by {who}",
+            "history_of": one,
+            "more": None,
+        },
+    )
 
 
 # -- acting ----------------------------------------------------------------------------------
@@ -111,8 +164,14 @@ def _moderation(request: Request):
 
 
 @router.post("/{site}/comments/{comment_id}")
-def act(request: Request, site: str = SITE, comment_id: int = ID, action: str = Form(..., max_length=16),
-        csrf: str = Form("", max_length=200), back: str = Form("", max_length=2000)) -> Response:
+def act(
+    request: Request,
+    site: str = SITE,
+    comment_id: int = ID,
+    action: str = Form(..., max_length=16),
+    csrf: str = Form("", max_length=200),
+    back: str = Form("", max_length=2000),
+) -> Response:
     account, found = require(request, site)
     check_csrf(request, csrf)
     if action not in ACTIONS:
@@ -128,9 +187,14 @@ def act(request: Request, site: str = SITE, comment_id: int = ID, action: str = 
 
 
 @router.post("/{site}/bulk")
-def bulk(request: Request, site: str = SITE, action: str = Form(..., max_length=16),
-         ids: list[int] = Form([]), csrf: str = Form("", max_length=200),
-         back: str = Form("", max_length=2000)) -> Response:
+def bulk(
+    request: Request,
+    site: str = SITE,
+    action: str = Form(..., max_length=16),
+    ids: list[int] = Form([]),
+    csrf: str = Form("", max_length=200),
+    back: str = Form("", max_length=2000),
+) -> Response:
     account, found = require(request, site)
     check_csrf(request, csrf)
     if action not in ACTIONS:
@@ -143,8 +207,12 @@ def bulk(request: Request, site: str = SITE, action: str = Form(..., max_length=
 
 
 @router.post("/{site}/undo")
-def undo(request: Request, site: str = SITE, csrf: str = Form("", max_length=200),
-         back: str = Form("", max_length=2000)) -> Response:
+def undo(
+    request: Request,
+    site: str = SITE,
+    csrf: str = Form("", max_length=200),
+    back: str = Form("", max_length=2000),
+) -> Response:
     account, found = require(request, site)
     check_csrf(request, csrf)
     try:
@@ -154,20 +222,29 @@ def undo(request: Request, site: str = SITE, csrf: str = Form("", max_length=200
     if done is None:
         message = "Nothing to undo: only your own actions of the last hour can be undone."
     elif done["count"] > 1 or done["failed"]:
-        message = f"Undone: {done['count']} comments are back where they were, and the lessons were taken back."
+        message = (
+            f"Undone: {done['count']} comments are back where they were, and the lessons were taken back."
+        )
         if done["failed"]:
             message += f" {done['failed']} had changed since and stay as they are."
     else:
         message = f"Undone: the comment is {_where(done.get('status'))} again, and the lesson was taken back."
     if wants_json(request):
         return JSONResponse({"message": message, "undone": done})
-    return RedirectResponse(with_banner(back_to(found.public_id, back), msg="undone" if done else "nothing"),
-                            status_code=303)
+    return RedirectResponse(
+        with_banner(back_to(found.public_id, back), msg="undone" if done else "nothing"), status_code=303
+    )
 
 
 @router.post("/{site}/comments/{comment_id}/reply")
-def reply(request: Request, site: str = SITE, comment_id: int = ID, text: str = Form("", max_length=100_000),
-          csrf: str = Form("", max_length=200), back: str = Form("", max_length=2000)) -> Response:
+def reply(
+    request: Request,
+    site: str = SITE,
+    comment_id: int = ID,
+    text: str = Form("", max_length=100_000),
+    csrf: str = Form("", max_length=200),
+    back: str = Form("", max_length=2000),
+) -> Response:
     account, found = require(request, site)
     check_csrf(request, csrf)
     if not text.strip():
@@ -184,8 +261,12 @@ def reply(request: Request, site: str = SITE, comment_id: int = ID, text: str = 
 
 
 @router.post("/{site}/notices")
-def resume_notices(request: Request, site: str = SITE, csrf: str = Form("", max_length=200),
-                   back: str = Form("", max_length=2000)) -> Response:
+def resume_notices(
+    request: Request,
+    site: str = SITE,
+    csrf: str = Form("", max_length=200),
+    back: str = Form("", max_length=2000),
+) -> Response:
     """Turn moderator notices back on after an unsubscribe link in one of them was followed."""
     account, found = require(request, site)
     check_csrf(request, csrf)
@@ -195,8 +276,13 @@ def resume_notices(request: Request, site: str = SITE, csrf: str = Form("", max_
 
 # -- what the banner says --------------------------------------------------------------------
 def _where(status: str | None) -> str:
-    return {"pending": "held for moderation", "spam": "in the spam queue", "approved": "published",
-            "deleted": "deleted", "removed": "deleted"}.get(status or "", "back")
+    return {
+        "pending": "held for moderation",
+        "spam": "in the spam queue",
+        "approved": "published",
+        "deleted": "deleted",
+        "removed": "deleted",
+    }.get(status or "", "back")
 
 
 def _lesson(request: Request, site, before, done: dict) -> dict | None:
@@ -207,12 +293,20 @@ def _lesson(request: Request, site, before, done: dict) -> dict | None:
         return None
     try:
         engine = request.app.state.porch["learner"].engine_for(site)
-        verdict = engine.check(Submission.from_mapping({
-            "blog": site.url, "permalink": urljoin(site.url, before.uri), "comment_type": "comment",
-            "comment_content": before.text, "comment_author": before.author,
-            "comment_author_email": before.email or "", "comment_author_url": before.website or "",
-            "user_ip": before.ip or "",
-        }))
+        verdict = engine.check(
+            Submission.from_mapping(
+                {
+                    "blog": site.url,
+                    "permalink": urljoin(site.url, before.uri),
+                    "comment_type": "comment",
+                    "comment_content": before.text,
+                    "comment_author": before.author,
+                    "comment_author_email": before.email or "",
+                    "comment_author_url": before.website or "",
+                    "user_ip": before.ip or "",
+                }
+            )
+        )
     except Exception:  # noqa: BLE001 - the banner's footnote is not worth failing the action for
         return None
     if verdict.spam == (label == "spam"):
@@ -234,14 +328,21 @@ def _message(action: str, results: list[dict], lesson: dict | None) -> tuple[str
     elif lesson:
         pass  # the note says what was learned, and what it did not change
     elif learned == {"ham"}:
-        head += " porch learned that this is not spam." if len(ok) == 1 else " porch learned that these are not spam."
+        head += (
+            " porch learned that this is not spam."
+            if len(ok) == 1
+            else " porch learned that these are not spam."
+        )
     elif learned == {"spam"}:
         head += " porch learned that this is spam." if len(ok) == 1 else " porch learned that these are spam."
     elif learned:
         head += " porch learned from each of them."
     elif action == "approve" and ok:
-        head += (" The engine had not called it spam, so there was nothing to teach." if len(ok) == 1
-                 else " The engine had not called them spam, so there was nothing to teach.")
+        head += (
+            " The engine had not called it spam, so there was nothing to teach."
+            if len(ok) == 1
+            else " The engine had not called them spam, so there was nothing to teach."
+        )
     if failed:
         head += f" {failed} could not be changed (changed meanwhile or gone)."
     note = None
@@ -252,10 +353,14 @@ def _message(action: str, results: list[dict], lesson: dict | None) -> tuple[str
 
 def _note(label: str, score: float) -> str:
     if label == "ham":
-        return (f"porch learned from this; one mark moves the model a bounded step, so it would still call a "
-                f"comment like this spam (score {score:.2f}). A few more marks like it will tip the balance.")
-    return (f"porch learned from this; one mark moves the model a bounded step, so it would still let a "
-            f"comment like this through (score {score:.2f}). A few more marks like it will tip the balance.")
+        return (
+            f"porch learned from this; one mark moves the model a bounded step, so it would still call a "
+            f"comment like this spam (score {score:.2f}). A few more marks like it will tip the balance."
+        )
+    return (
+        f"porch learned from this; one mark moves the model a bounded step, so it would still let a "
+        f"comment like this through (score {score:.2f}). A few more marks like it will tip the balance."
+    )
 
 
 def _answer(request: Request, site, action: str, results: list[dict], back: str, lesson: dict | None = None):
@@ -264,9 +369,15 @@ def _answer(request: Request, site, action: str, results: list[dict], back: str,
         return JSONResponse({"message": message, "note": note, "results": results})
     failed = sum(1 for r in results if r.get("error"))
     learned = sorted({r.get("learned") for r in results if not r.get("error")} & {"spam", "ham"})
-    url = with_banner(back_to(site.public_id, back), did=action, n=len(results) - failed, failed=failed or None,
-                      learned=",".join(learned) or None,
-                      note=lesson["label"] if lesson else None, score=lesson["score"] if lesson else None)
+    url = with_banner(
+        back_to(site.public_id, back),
+        did=action,
+        n=len(results) - failed,
+        failed=failed or None,
+        learned=",".join(learned) or None,
+        note=lesson["label"] if lesson else None,
+        score=lesson["score"] if lesson else None,
+    )
     return RedirectResponse(url, status_code=303)
 
 
@@ -275,10 +386,13 @@ def banner(request: Request) -> dict | None:
     q = request.query_params
     msg = q.get("msg")
     if msg in ("undone", "nothing", "replied", "saved", "notices"):
-        text = {"undone": "Undone: the comment is back where it was, and the lesson was taken back.",
-                "nothing": "Nothing to undo: only your own actions of the last hour can be undone.",
-                "replied": "Reply published as the site.", "saved": "Saved.",
-                "notices": "E-mail notices about held comments are on again for you."}[msg]
+        text = {
+            "undone": "Undone: the comment is back where it was, and the lesson was taken back.",
+            "nothing": "Nothing to undo: only your own actions of the last hour can be undone.",
+            "replied": "Reply published as the site.",
+            "saved": "Saved.",
+            "notices": "E-mail notices about held comments are on again for you.",
+        }[msg]
         return {"message": text, "note": None, "undo": False}
     action = q.get("did")
     if action not in ACTIONS:

@@ -37,13 +37,16 @@ LISTS = ("allowed_origins", "blocked_words", "blocked_ips", "blocked_emails", "a
 CHECKS = ("require_name", "require_email", "avatars", "reply_notifications")
 NOTIFY = ("off", "immediate", "digest")
 LABELS = {
-    "allowed_origins": "Allowed origins", "blocked_words": "Blocked words", "blocked_ips": "Blocked IP addresses",
-    "blocked_emails": "Blocked e-mail addresses", "allowed_emails": "Trusted e-mail addresses",
+    "allowed_origins": "Allowed origins",
+    "blocked_words": "Blocked words",
+    "blocked_ips": "Blocked IP addresses",
+    "blocked_emails": "Blocked e-mail addresses",
+    "allowed_emails": "Trusted e-mail addresses",
     "allowed_ips": "Trusted IP addresses",
 }
 HINTS = {
     "allowed_origins": "Where the widget may be embedded, one per line (https://blog.example.org). "
-                       "Empty: the origin of the site's URL.",
+    "Empty: the origin of the site's URL.",
     "blocked_words": "A comment containing one of these goes to spam, with the word as the reason.",
     "blocked_ips": "Addresses or networks (203.0.113.0/24), one per line: their comments go to spam.",
     "blocked_emails": "Addresses (or @domain.example), one per line: their comments go to spam.",
@@ -53,8 +56,13 @@ HINTS = {
 
 
 def _site_context(request: Request, account, site, tab: str) -> dict[str, Any]:
-    return {"site": site, "role": account.role(site.id), "tab": tab, "banner": None,
-            "counts": dashboard(request).counts([site.id])[site.id]}
+    return {
+        "site": site,
+        "role": account.role(site.id),
+        "tab": tab,
+        "banner": None,
+        "counts": dashboard(request).counts([site.id])[site.id],
+    }
 
 
 # -- settings --------------------------------------------------------------------------------
@@ -67,31 +75,55 @@ def _form_values(conf: CommentSettings) -> dict[str, Any]:
     return values
 
 
-def _settings_page(request: Request, account, site, values: dict, message: str | None, status: int = 200,
-                   saved: bool = False) -> Response:
+def _settings_page(
+    request: Request, account, site, values: dict, message: str | None, status: int = 200, saved: bool = False
+) -> Response:
     settings = request.app.state.porch["settings"]
     names = {f.name for f in fields(CommentSettings)}
-    return page(request, "settings.html", {
-        **_site_context(request, account, site, "settings"), "values": values, "message": message,
-        "saved": saved, "has": names, "lists": [n for n in LISTS if n in names], "labels": LABELS, "hints": HINTS,
-        "moderation_modes": MODERATION, "sorts": SORTS, "notify_modes": NOTIFY, "mail_enabled": settings.mail_enabled,
-        "server_retention": {name: getattr(settings, name) for name in SITE_RETENTION},
-        "retention": [
-            ("Comment IP addresses are cut to their network after (at most)", settings.comment_ip_retention_days),
-            ("Blatant spam is deleted after", settings.discard_retention_days),
-            ("Comments moderators deleted are erased after (at most)", settings.deleted_retention_days),
-            ("The spam filter's log keeps the full submission for", settings.raw_retention_days),
-            ("The spam filter's log keeps the IP address for", settings.ip_retention_days),
-        ],
-    }, status)
+    return page(
+        request,
+        "settings.html",
+        {
+            **_site_context(request, account, site, "settings"),
+            "values": values,
+            "message": message,
+            "saved": saved,
+            "has": names,
+            "lists": [n for n in LISTS if n in names],
+            "labels": LABELS,
+            "hints": HINTS,
+            "moderation_modes": MODERATION,
+            "sorts": SORTS,
+            "notify_modes": NOTIFY,
+            "mail_enabled": settings.mail_enabled,
+            "server_retention": {name: getattr(settings, name) for name in SITE_RETENTION},
+            "retention": [
+                (
+                    "Comment IP addresses are cut to their network after (at most)",
+                    settings.comment_ip_retention_days,
+                ),
+                ("Blatant spam is deleted after", settings.discard_retention_days),
+                ("Comments moderators deleted are erased after (at most)", settings.deleted_retention_days),
+                ("The spam filter's log keeps the full submission for", settings.raw_retention_days),
+                ("The spam filter's log keeps the IP address for", settings.ip_retention_days),
+            ],
+        },
+        status,
+    )
 
 
 @router.get("/{site}/settings")
 def settings_form(request: Request, site: str = SITE) -> Response:
     account, found = require(request, site, "owner")
     found = request.app.state.porch["store"].site(found.id)  # as stored now, not the 1-second site cache
-    return _settings_page(request, account, found, _form_values(CommentSettings.of(found)), None,
-                          saved=request.query_params.get("msg") == "saved")
+    return _settings_page(
+        request,
+        account,
+        found,
+        _form_values(CommentSettings.of(found)),
+        None,
+        saved=request.query_params.get("msg") == "saved",
+    )
 
 
 def parse_settings(form: dict[str, str], current: CommentSettings) -> dict[str, Any]:
@@ -106,7 +138,9 @@ def parse_settings(form: dict[str, str], current: CommentSettings) -> dict[str, 
             changes[name] = form.get(name) in ("on", "1", "true", "yes")
     for name in LISTS:
         if name in names and name in form:
-            changes[name] = [line.strip() for line in form[name].replace("\r", "").split("\n") if line.strip()][:1000]
+            changes[name] = [
+                line.strip() for line in form[name].replace("\r", "").split("\n") if line.strip()
+            ][:1000]
 
     def number(key: str, label: str, kind=int) -> Any:
         raw = form.get(key, "").strip()
@@ -120,12 +154,17 @@ def parse_settings(form: dict[str, str], current: CommentSettings) -> dict[str, 
         if minutes != minutes or minutes in (float("inf"), float("-inf")):
             raise ValueError("Edit window: enter a number of minutes")
         changes["edit_window_seconds"] = minutes * 60
-    for name, label in (("reply_depth", "Reply depth"), ("max_length", "Maximum length"),
-                        ("digest_hours", "Digest every (hours)")):
+    for name, label in (
+        ("reply_depth", "Reply depth"),
+        ("max_length", "Maximum length"),
+        ("digest_hours", "Digest every (hours)"),
+    ):
         if name in names and name in form:
             changes[name] = number(name, label)
-    for name, label in (("comment_ip_retention_days", "Keep commenters' IP addresses"),
-                        ("deleted_retention_days", "Keep deleted comments")):
+    for name, label in (
+        ("comment_ip_retention_days", "Keep commenters' IP addresses"),
+        ("deleted_retention_days", "Keep deleted comments"),
+    ):
         if name in form and form[name].strip():  # blank: the server's period (see _save_settings)
             changes[name] = number(name, label, float)
     if "notify_moderators" in changes and changes["notify_moderators"] not in NOTIFY:
@@ -157,17 +196,27 @@ def _save_settings(request: Request, site: str, form: dict[str, str]) -> Respons
     from ...store.comments import CommentStore
 
     CommentStore(request.app.state.porch["store"].engine).save_site_settings(
-        found.id, {**found.settings, "comments": {**(found.settings.get("comments") or {}), **asdict(new)}})
+        found.id, {**found.settings, "comments": {**(found.settings.get("comments") or {}), **asdict(new)}}
+    )
     discussion(request).forget_site(found.public_id)
     return RedirectResponse(f"/admin/{found.public_id}/settings?msg=saved", status_code=303)
 
 
 # -- API keys --------------------------------------------------------------------------------
-def _keys_page(request: Request, account, site, new_key: str | None = None, message: str | None = None,
-               status: int = 200) -> Response:
-    return page(request, "keys.html", {**_site_context(request, account, site, "keys"),
-                                       "keys": dashboard(request).keys(site.id), "new_key": new_key,
-                                       "message": message}, status)
+def _keys_page(
+    request: Request, account, site, new_key: str | None = None, message: str | None = None, status: int = 200
+) -> Response:
+    return page(
+        request,
+        "keys.html",
+        {
+            **_site_context(request, account, site, "keys"),
+            "keys": dashboard(request).keys(site.id),
+            "new_key": new_key,
+            "message": message,
+        },
+        status,
+    )
 
 
 @router.get("/{site}/keys")
@@ -185,8 +234,12 @@ def create_key(request: Request, site: str = SITE, csrf: str = Form("", max_leng
 
 
 @router.post("/{site}/keys/{key_id}/revoke")
-def revoke_key(request: Request, site: str = SITE, key_id: int = Path(..., ge=1, le=2**31),
-               csrf: str = Form("", max_length=200)) -> Response:
+def revoke_key(
+    request: Request,
+    site: str = SITE,
+    key_id: int = Path(..., ge=1, le=2**31),
+    csrf: str = Form("", max_length=200),
+) -> Response:
     account, found = require(request, site, "owner")
     check_csrf(request, csrf)
     if not dashboard(request).revoke_key(found.id, key_id):
@@ -196,10 +249,18 @@ def revoke_key(request: Request, site: str = SITE, key_id: int = Path(..., ge=1,
 
 # -- moderators ------------------------------------------------------------------------------
 def _members_page(request: Request, account, site, message: str | None = None, status: int = 200) -> Response:
-    return page(request, "moderators.html", {
-        **_site_context(request, account, site, "moderators"), "members": auth(request).accounts.members(site.id),
-        "roles": ROLES, "message": message, "me": account.id,
-    }, status)
+    return page(
+        request,
+        "moderators.html",
+        {
+            **_site_context(request, account, site, "moderators"),
+            "members": auth(request).accounts.members(site.id),
+            "roles": ROLES,
+            "message": message,
+            "me": account.id,
+        },
+        status,
+    )
 
 
 @router.get("/{site}/moderators")
@@ -209,8 +270,13 @@ def moderators(request: Request, site: str = SITE) -> Response:
 
 
 @router.post("/{site}/moderators")
-def add_moderator(request: Request, site: str = SITE, email: str = Form("", max_length=254),
-                  role: str = Form("moderator", max_length=16), csrf: str = Form("", max_length=200)) -> Response:
+def add_moderator(
+    request: Request,
+    site: str = SITE,
+    email: str = Form("", max_length=254),
+    role: str = Form("moderator", max_length=16),
+    csrf: str = Form("", max_length=200),
+) -> Response:
     account, found = require(request, site, "owner")
     check_csrf(request, csrf)
     accounts = auth(request).accounts
@@ -218,10 +284,18 @@ def add_moderator(request: Request, site: str = SITE, email: str = Form("", max_
         return _members_page(request, account, found, f"role must be one of {', '.join(ROLES)}", 422)
     other = accounts.by_email(email) if email.strip() else None
     if other is None:
-        return _members_page(request, account, found, "There is no account with that e-mail address. The operator "
-                             "creates accounts with `porch admin create EMAIL`; add it here afterwards.", 422)
+        return _members_page(
+            request,
+            account,
+            found,
+            "There is no account with that e-mail address. The operator "
+            "creates accounts with `porch admin create EMAIL`; add it here afterwards.",
+            422,
+        )
     if other.id == account.id and role != "owner" and _owners(accounts, found.id) == [account.id]:
-        return _members_page(request, account, found, "You are the only owner: make someone else owner first.", 409)
+        return _members_page(
+            request, account, found, "You are the only owner: make someone else owner first.", 409
+        )
     try:
         accounts.grant(other.id, found.id, role)
     except AccountError as exc:
@@ -230,8 +304,12 @@ def add_moderator(request: Request, site: str = SITE, email: str = Form("", max_
 
 
 @router.post("/{site}/moderators/{account_id}/remove")
-def remove_moderator(request: Request, site: str = SITE, account_id: int = Path(..., ge=1, le=2**31),
-                     csrf: str = Form("", max_length=200)) -> Response:
+def remove_moderator(
+    request: Request,
+    site: str = SITE,
+    account_id: int = Path(..., ge=1, le=2**31),
+    csrf: str = Form("", max_length=200),
+) -> Response:
     account, found = require(request, site, "owner")
     check_csrf(request, csrf)
     accounts = auth(request).accounts

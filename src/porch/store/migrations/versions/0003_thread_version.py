@@ -11,17 +11,17 @@ Revises: 0002
 from alembic import op
 import sqlalchemy as sa
 
-revision = '0003'
-down_revision = '0002'
+revision = "0003"
+down_revision = "0002"
 branch_labels = None
 depends_on = None
 
 
 def upgrade() -> None:
-    with op.batch_alter_table('threads') as batch:
-        batch.add_column(sa.Column('version', sa.Integer(), server_default='0', nullable=False))
+    with op.batch_alter_table("threads") as batch:
+        batch.add_column(sa.Column("version", sa.Integer(), server_default="0", nullable=False))
 
 
 def downgrade() -> None:
-    with op.batch_alter_table('threads') as batch:
-        batch.drop_column('version')
+    with op.batch_alter_table("threads") as batch:
+        batch.drop_column("version")

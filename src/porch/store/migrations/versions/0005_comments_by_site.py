@@ -7,15 +7,15 @@ Revises: 0004
 
 from alembic import op
 
-revision = '0005'
-down_revision = '0004'
+revision = "0005"
+down_revision = "0004"
 branch_labels = None
 depends_on = None
 
 
 def upgrade() -> None:
-    op.create_index(op.f('ix_comments_site_id_id'), 'comments', ['site_id', 'id'])
+    op.create_index(op.f("ix_comments_site_id_id"), "comments", ["site_id", "id"])
 
 
 def downgrade() -> None:
-    op.drop_index(op.f('ix_comments_site_id_id'), table_name='comments')
+    op.drop_index(op.f("ix_comments_site_id_id"), table_name="comments")
