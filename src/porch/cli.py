@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import sys
 from pathlib import Path
-from typing import Optional
 
 import typer
 
@@ -25,12 +24,12 @@ ModelOption = typer.Option(
 )
 
 
-def fail(message: str, code: int = 2) -> "typer.Exit":
+def fail(message: str, code: int = 2) -> typer.Exit:
     typer.secho(f"error: {message}", err=True, fg=typer.colors.RED)
     return typer.Exit(code)
 
 
-def load_engine(model: Optional[Path]):
+def load_engine(model: Path | None):
     from .engine import Engine, ModelError
 
     try:
@@ -41,7 +40,7 @@ def load_engine(model: Optional[Path]):
 
 @app.command()
 def check(
-    text: Optional[str] = typer.Option(None, "--text", help="The comment's text."),
+    text: str | None = typer.Option(None, "--text", help="The comment's text."),
     author: str = typer.Option("", "--author", help="The commenter's name."),
     email: str = typer.Option("", "--email", help="The commenter's e-mail address."),
     url: str = typer.Option("", "--url", help="The commenter's website."),
@@ -49,7 +48,7 @@ def check(
     jsonl: bool = typer.Option(
         False, "--jsonl", help="Read one JSON object per line on stdin (Akismet field names)."
     ),
-    model: Optional[Path] = ModelOption,
+    model: Path | None = ModelOption,
 ) -> None:
     """Check one comment (from flags) or a stream of comments (--jsonl), and print the verdicts."""
     from .engine.stream import check_stream, dumps
@@ -73,7 +72,6 @@ def check(
 
 def _register_subcommands() -> None:
     from . import evaluate_cli
-
     from .server.cli import register
 
     evaluate_cli.register(app)

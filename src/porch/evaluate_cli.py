@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import json
 import math
+from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
-from typing import Iterator, Optional
 
 import typer
 
@@ -102,9 +102,7 @@ def register(app: typer.Typer) -> None:
             help="Where the model's other training files are, if it must be retrained without the test file.",
         ),
         as_json: bool = typer.Option(False, "--json", help="Print JSON instead of a table."),
-        model: Optional[Path] = typer.Option(
-            None, "--model", help="Model file (default: the shipped model)."
-        ),
+        model: Path | None = typer.Option(None, "--model", help="Model file (default: the shipped model)."),
     ) -> None:
         """Measure the engine with a published protocol (see docs/engine.md)."""
         from .engine import datasets
@@ -132,19 +130,17 @@ def register(app: typer.Typer) -> None:
     @app.command()
     def backtest(
         file: Path = typer.Argument(..., help="A site's moderated comments."),
-        format: Optional[str] = typer.Option(
+        format: str | None = typer.Option(
             None, "--format", help="youtube | sms | jsonl | csv (default: guessed)."
         ),
-        mapping: Optional[str] = typer.Option(
+        mapping: str | None = typer.Option(
             None, "--map", help="CSV columns, e.g. text=Message,label=Category."
         ),
         as_json: bool = typer.Option(False, "--json", help="Print JSON instead of a table."),
-        plot: Optional[Path] = typer.Option(
+        plot: Path | None = typer.Option(
             None, "--plot", help="Draw rolling accuracy and cumulative errors to this PNG."
         ),
-        model: Optional[Path] = typer.Option(
-            None, "--model", help="Model file (default: the shipped model)."
-        ),
+        model: Path | None = typer.Option(None, "--model", help="Model file (default: the shipped model)."),
     ) -> None:
         """How would porch have done on this site's history? Check each comment, then learn it."""
         from .engine import datasets

@@ -14,9 +14,16 @@ from porch.store import schema as t
 from porch.store.reportcard import report_card
 
 TODAY = date(2030, 1, 30)  # the window: 2030-01-01 … 2030-01-30
-ZERO = dict(
-    checks=0, ham=0, spam=0, discard=0, missed_spam=0, false_positives=0, submitted_spam=0, submitted_ham=0
-)
+ZERO = {
+    "checks": 0,
+    "ham": 0,
+    "spam": 0,
+    "discard": 0,
+    "missed_spam": 0,
+    "false_positives": 0,
+    "submitted_spam": 0,
+    "submitted_ham": 0,
+}
 
 
 def seed(store, site_id, day, **counts):

@@ -19,7 +19,6 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
-
 from browser_helpers import (
     ARGS,
     ARTICLE,

@@ -12,9 +12,8 @@ import uuid
 from pathlib import Path
 
 import httpx
-from playwright.sync_api import expect
-
 from browser_helpers import ROOT, axe_path
+from playwright.sync_api import expect
 
 IMG = ROOT / "docs" / "img"
 PASSWORD = "correct horse battery staple"

@@ -11,9 +11,8 @@ import sys
 import time
 
 import httpx
-from playwright.sync_api import expect
-
 from browser_helpers import free_port
+from playwright.sync_api import expect
 
 
 def run_demo(data_dir, port):

@@ -11,9 +11,8 @@ import time
 from pathlib import Path
 
 import httpx
-from playwright.sync_api import expect
-
 from browser_helpers import ARTIFACTS, axe_path
+from playwright.sync_api import expect
 
 VECTORS = [
     line.replace("\\n", "\n").replace("\\t", "\t").replace("\\u0000", "\x00")

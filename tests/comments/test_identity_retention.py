@@ -6,9 +6,9 @@ second and sweeps every half second; the main server trusts no one (see test_thr
 
 from __future__ import annotations
 
+from comment_helpers import wait_for
 from sqlalchemy import select
 
-from comment_helpers import wait_for
 from porch.server.identity import TrustedProxies
 from porch.store.schema import comments
 

@@ -149,14 +149,12 @@ def test_submit_answers_thanks_exactly(server, new_site):
 def test_charset_and_bad_encoding(server, new_site):
     _, key = new_site()
     with server.client() as c:
-        latin = "api_key={}&blog=b&user_ip=1.2.3.4&user_role=administrator&blog_charset=ISO-8859-1&comment_content=caf%E9".format(
-            key
-        )
+        latin = f"api_key={key}&blog=b&user_ip=1.2.3.4&user_role=administrator&blog_charset=ISO-8859-1&comment_content=caf%E9"
         r = c.post(
             "/1.1/comment-check", content=latin, headers={"Content-Type": "application/x-www-form-urlencoded"}
         )
         assert r.content == b"false"
-        bad = "api_key={}&blog=b&user_ip=1.2.3.4&comment_content=caf%E9%FF".format(key)
+        bad = f"api_key={key}&blog=b&user_ip=1.2.3.4&comment_content=caf%E9%FF"
         r = c.post(
             "/1.1/comment-check", content=bad, headers={"Content-Type": "application/x-www-form-urlencoded"}
         )

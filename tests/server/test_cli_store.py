@@ -9,7 +9,6 @@ import subprocess
 import sys
 
 import httpx
-
 from porch_server_fixtures import SECRET, wait_for
 
 

@@ -12,7 +12,6 @@ import subprocess
 from pathlib import Path
 
 import pytest
-
 from porch_server_fixtures import ROOT
 
 CACHE = ROOT / ".cache" / "node"

@@ -14,7 +14,6 @@ from __future__ import annotations
 import json
 import sys
 from pathlib import Path
-from typing import Optional
 
 import typer
 
@@ -46,11 +45,11 @@ def register(app: typer.Typer) -> None:
     def create(
         email: str = typer.Argument(..., help="The moderator's e-mail address (their login)."),
         password_stdin: bool = typer.Option(False, "--password-stdin", help="Read the password from stdin."),
-        site: Optional[str] = typer.Option(None, "--site", help="Give a role on this site (id or URL)."),
+        site: str | None = typer.Option(None, "--site", help="Give a role on this site (id or URL)."),
         role: str = typer.Option("owner", "--role", help="owner (settings, keys, moderators) or moderator."),
-        config: Optional[Path] = ConfigOption,
-        database_url: Optional[str] = DatabaseOption,
-        data_dir: Optional[Path] = DataDirOption,
+        config: Path | None = ConfigOption,
+        database_url: str | None = DatabaseOption,
+        data_dir: Path | None = DataDirOption,
     ) -> None:
         """Create an account (argon2id-hashed password), optionally with a role on a site."""
         from ..store.accounts import ROLES, AccountError
@@ -73,9 +72,9 @@ def register(app: typer.Typer) -> None:
         email: str = typer.Argument(...),
         site: str = typer.Argument(..., help="Site id or URL."),
         role: str = typer.Option("moderator", "--role", help="owner or moderator."),
-        config: Optional[Path] = ConfigOption,
-        database_url: Optional[str] = DatabaseOption,
-        data_dir: Optional[Path] = DataDirOption,
+        config: Path | None = ConfigOption,
+        database_url: str | None = DatabaseOption,
+        data_dir: Path | None = DataDirOption,
     ) -> None:
         """Give an account a role on a site (or change its role there)."""
         from ..store.accounts import AccountError
@@ -95,9 +94,9 @@ def register(app: typer.Typer) -> None:
     def revoke(
         email: str = typer.Argument(...),
         site: str = typer.Argument(..., help="Site id or URL."),
-        config: Optional[Path] = ConfigOption,
-        database_url: Optional[str] = DatabaseOption,
-        data_dir: Optional[Path] = DataDirOption,
+        config: Path | None = ConfigOption,
+        database_url: str | None = DatabaseOption,
+        data_dir: Path | None = DataDirOption,
     ) -> None:
         """Take an account's role on a site away."""
         store, accounts = _open(config, database_url, data_dir)
@@ -111,9 +110,9 @@ def register(app: typer.Typer) -> None:
     def password(
         email: str = typer.Argument(...),
         password_stdin: bool = typer.Option(False, "--password-stdin", help="Read the password from stdin."),
-        config: Optional[Path] = ConfigOption,
-        database_url: Optional[str] = DatabaseOption,
-        data_dir: Optional[Path] = DataDirOption,
+        config: Path | None = ConfigOption,
+        database_url: str | None = DatabaseOption,
+        data_dir: Path | None = DataDirOption,
     ) -> None:
         """Set a new password (this logs the account out everywhere)."""
         from ..store.accounts import AccountError
@@ -131,9 +130,9 @@ def register(app: typer.Typer) -> None:
     @admin.command("list")
     def list_accounts(
         as_json: bool = typer.Option(False, "--json"),
-        config: Optional[Path] = ConfigOption,
-        database_url: Optional[str] = DatabaseOption,
-        data_dir: Optional[Path] = DataDirOption,
+        config: Path | None = ConfigOption,
+        database_url: str | None = DatabaseOption,
+        data_dir: Path | None = DataDirOption,
     ) -> None:
         """The accounts and their roles."""
         store, accounts = _open(config, database_url, data_dir)

@@ -114,7 +114,7 @@ async def read_form(request: Request) -> dict[str, str]:
         try:
             raw = body.decode("latin-1")  # byte-preserving; the real charset is applied below
         except UnicodeDecodeError:  # pragma: no cover - latin-1 decodes any bytes
-            raise BadForm("the request body cannot be read")
+            raise BadForm("the request body cannot be read") from None
         pairs += parse_qsl(raw, keep_blank_values=True, encoding="latin-1")
     return _decode(pairs)
 

@@ -13,7 +13,7 @@ bad key, 404 for feedback on a guid this site never saw, 422 for a body that doe
 
 from __future__ import annotations
 
-from typing import Literal, Optional
+from typing import Literal
 
 from fastapi import APIRouter, Depends, HTTPException, Request
 from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
@@ -25,7 +25,7 @@ from .limits import retry_after
 router = APIRouter(prefix="/api/v1", tags=["porch"])
 bearer = HTTPBearer(auto_error=False, description="The site's API key from `porch site add`.")
 
-S = Optional[str]
+S = str | None
 _LONG = Field(default=None, max_length=200_000)
 _SHORT = Field(default=None, max_length=4096)
 
@@ -91,7 +91,7 @@ class Feedback(Comment):
 
 class FeedbackOut(BaseModel):
     accepted: bool
-    matched: Optional[Literal["guid", "fingerprint"]] = None
+    matched: Literal["guid", "fingerprint"] | None = None
     guid: S = None
     learned: bool
     note: str = ""

@@ -268,7 +268,7 @@ async def _poll(state: dict[str, Any]) -> None:
                 await asyncio.to_thread(learner.save_snapshots, due)
         except asyncio.CancelledError:
             raise
-        except Exception as exc:  # the database went away for a moment: try again next round
+        except Exception as exc:  # noqa: BLE001 - the database went away for a moment: try again next round
             log.warning("feedback poll failed: %s", type(exc).__name__)
 
 
@@ -283,7 +283,7 @@ async def _retention(state: dict[str, Any]) -> None:
                 log.info("retention: %s", ", ".join(f"{k} {v}" for k, v in done.items()))
         except asyncio.CancelledError:
             raise
-        except Exception as exc:
+        except Exception as exc:  # noqa: BLE001 - try again next round
             log.warning("retention sweep failed: %s", type(exc).__name__)
         await asyncio.sleep(settings.retention_interval_seconds)
 
@@ -293,7 +293,7 @@ def _version() -> str:
         from importlib.metadata import version
 
         return version("porch")
-    except Exception:
+    except Exception:  # noqa: BLE001 - not installed as a distribution (a source checkout)
         return "0"
 
 

@@ -24,8 +24,9 @@ from __future__ import annotations
 
 import asyncio
 import time
+from collections.abc import Callable, Mapping, Sequence
 from concurrent.futures import ThreadPoolExecutor
-from typing import Any, Callable, Mapping, Sequence
+from typing import Any
 
 from .service import CheckRequest, CheckResult, Service
 
@@ -61,7 +62,7 @@ class NaturalBatcher:
                 batch, self._queue = self._queue[: self.max_batch], self._queue[self.max_batch :]
                 try:
                     results = await loop.run_in_executor(self._executor, self.process, [i for i, _ in batch])
-                except Exception as exc:  # the store failed: every item of the batch hears it
+                except Exception as exc:  # noqa: BLE001 - the store failed: every item of the batch hears it
                     results = [exc] * len(batch)
                 self.batches += 1
                 self.items += len(batch)

@@ -40,7 +40,7 @@ def tally(rows: list[dict], counts: dict | None = None) -> dict[tuple[int, date]
 
 
 class CheckLogWriter:
-    def __init__(self, store: "Store", interval: float = 0.05, max_pending: int = 100_000):
+    def __init__(self, store: Store, interval: float = 0.05, max_pending: int = 100_000):
         self.store = store
         self.interval = interval
         self.max_pending = max_pending
@@ -83,7 +83,7 @@ class CheckLogWriter:
             return 0
         try:
             self.store.write_checks(rows, prints, {k: dict(v) for k, v in counts.items()})
-        except Exception as exc:  # keep the batch for the next round, within bounds
+        except Exception as exc:  # noqa: BLE001 - keep the batch for the next round, within bounds
             log.error("could not write %d check-log rows, will retry: %s", len(rows), type(exc).__name__)
             with self._lock:
                 self._rows[:0], self._prints[:0] = rows, prints

@@ -20,7 +20,6 @@ import os
 import shutil
 import sys
 from pathlib import Path
-from typing import Optional
 
 import typer
 
@@ -36,7 +35,7 @@ def _fail(message: str, code: int = 2) -> typer.Exit:
     return typer.Exit(code)
 
 
-def _settings(config: Optional[Path], **overrides):
+def _settings(config: Path | None, **overrides):
     from ..config import ConfigError, load_settings
 
     try:
@@ -226,10 +225,10 @@ def register(app: typer.Typer) -> None:
     def serve(
         host: str = typer.Option("127.0.0.1", "--host", help="Address to listen on."),
         port: int = typer.Option(8000, "--port", help="Port to listen on."),
-        database_url: Optional[str] = DatabaseOption,
+        database_url: str | None = DatabaseOption,
         workers: int = typer.Option(1, "--workers", min=1, max=64, help="Worker processes (one per core)."),
-        config: Optional[Path] = ConfigOption,
-        data_dir: Optional[Path] = DataDirOption,
+        config: Path | None = ConfigOption,
+        data_dir: Path | None = DataDirOption,
         access_log: bool = typer.Option(
             False, "--access-log", help="Log every request (off: it costs time)."
         ),
@@ -250,7 +249,7 @@ def register(app: typer.Typer) -> None:
     def demo(
         host: str = typer.Option("127.0.0.1", "--host", help="Address to listen on."),
         port: int = typer.Option(8000, "--port", help="Port to listen on."),
-        data_dir: Optional[Path] = DataDirOption,
+        data_dir: Path | None = DataDirOption,
     ) -> None:
         """First run: a SQLite store, a demo site and article with comments at http://HOST:PORT/demo/."""
         settings = _settings(None, data_dir=data_dir)
@@ -281,11 +280,11 @@ def register(app: typer.Typer) -> None:
     def site_add(
         url: str = typer.Argument(..., help="The site's address, e.g. https://blog.example.org"),
         name: str = typer.Option("", "--name", help="A name for people (default: the URL)."),
-        learning: Optional[str] = typer.Option(None, "--learning", help="own (default) or shared."),
+        learning: str | None = typer.Option(None, "--learning", help="own (default) or shared."),
         as_json: bool = typer.Option(False, "--json", help='Print {"site": ..., "api_key": ...}.'),
-        config: Optional[Path] = ConfigOption,
-        database_url: Optional[str] = DatabaseOption,
-        data_dir: Optional[Path] = DataDirOption,
+        config: Path | None = ConfigOption,
+        database_url: str | None = DatabaseOption,
+        data_dir: Path | None = DataDirOption,
     ) -> None:
         """Create a site and print its API key (shown once: porch keeps only a hash)."""
         if not url.strip() or len(url) > 2000:
@@ -310,9 +309,9 @@ def register(app: typer.Typer) -> None:
     def site_key(
         site: str = typer.Argument(..., help="Site id or URL."),
         as_json: bool = typer.Option(False, "--json"),
-        config: Optional[Path] = ConfigOption,
-        database_url: Optional[str] = DatabaseOption,
-        data_dir: Optional[Path] = DataDirOption,
+        config: Path | None = ConfigOption,
+        database_url: str | None = DatabaseOption,
+        data_dir: Path | None = DataDirOption,
     ) -> None:
         """Issue another API key for a site (e.g. after `site revoke`)."""
         store = _store(_settings(config, database_url=database_url, data_dir=data_dir))
@@ -322,9 +321,9 @@ def register(app: typer.Typer) -> None:
     @site_app.command("list")
     def site_list(
         as_json: bool = typer.Option(False, "--json"),
-        config: Optional[Path] = ConfigOption,
-        database_url: Optional[str] = DatabaseOption,
-        data_dir: Optional[Path] = DataDirOption,
+        config: Path | None = ConfigOption,
+        database_url: str | None = DatabaseOption,
+        data_dir: Path | None = DataDirOption,
     ) -> None:
         """List the sites, their active keys (by prefix) and how many comments they checked."""
         sites = _store(_settings(config, database_url=database_url, data_dir=data_dir)).list_sites()
@@ -343,9 +342,9 @@ def register(app: typer.Typer) -> None:
     @site_app.command("revoke")
     def site_revoke(
         site: str = typer.Argument(..., help="Site id or URL."),
-        config: Optional[Path] = ConfigOption,
-        database_url: Optional[str] = DatabaseOption,
-        data_dir: Optional[Path] = DataDirOption,
+        config: Path | None = ConfigOption,
+        database_url: str | None = DatabaseOption,
+        data_dir: Path | None = DataDirOption,
     ) -> None:
         """Revoke every API key of a site (its data stays; `site key` issues a new one)."""
         store = _store(_settings(config, database_url=database_url, data_dir=data_dir))
@@ -357,36 +356,36 @@ def register(app: typer.Typer) -> None:
     @site_app.command("set")
     def site_set(
         site: str = typer.Argument(..., help="Site id or URL."),
-        learning: Optional[str] = typer.Option(
+        learning: str | None = typer.Option(
             None, "--learning", help="own: learn only from this site; shared: from all sharing sites."
         ),
-        moderation: Optional[str] = typer.Option(
+        moderation: str | None = typer.Option(
             None, "--moderation", help="Hold comments: none | links | first | all."
         ),
-        require_email: Optional[bool] = typer.Option(None, "--require-email/--no-require-email"),
-        require_name: Optional[bool] = typer.Option(None, "--require-name/--no-require-name"),
-        edit_window: Optional[float] = typer.Option(
+        require_email: bool | None = typer.Option(None, "--require-email/--no-require-email"),
+        require_name: bool | None = typer.Option(None, "--require-name/--no-require-name"),
+        edit_window: float | None = typer.Option(
             None, "--edit-window", help="Seconds an author may edit (default 900)."
         ),
-        reply_depth: Optional[int] = typer.Option(
+        reply_depth: int | None = typer.Option(
             None, "--reply-depth", help="Deepest reply level (default 5)."
         ),
-        default_sort: Optional[str] = typer.Option(None, "--sort", help="oldest | newest | top."),
-        max_length: Optional[int] = typer.Option(
+        default_sort: str | None = typer.Option(None, "--sort", help="oldest | newest | top."),
+        max_length: int | None = typer.Option(
             None, "--max-length", help="Longest comment in characters (default 10,000)."
         ),
-        origin: Optional[list[str]] = typer.Option(
+        origin: list[str] | None = typer.Option(
             None, "--origin", help="Allowed origin for the widget (repeat; default: the site URL's)."
         ),
-        avatars: Optional[bool] = typer.Option(
+        avatars: bool | None = typer.Option(
             None, "--avatars/--no-avatars", help="Send an avatar hash with comments."
         ),
-        contact: Optional[str] = typer.Option(
+        contact: str | None = typer.Option(
             None, "--contact", help="Operator contact shown on the privacy page (e-mail or URL)."
         ),
-        config: Optional[Path] = ConfigOption,
-        database_url: Optional[str] = DatabaseOption,
-        data_dir: Optional[Path] = DataDirOption,
+        config: Path | None = ConfigOption,
+        database_url: str | None = DatabaseOption,
+        data_dir: Path | None = DataDirOption,
     ) -> None:
         """Change a site's settings (learning, and the comment settings)."""
         from ..store.queries import SiteNotFound

@@ -28,7 +28,7 @@ Every refusal is a 4xx with `{"detail": message}`; commenter data is never logge
 from __future__ import annotations
 
 from datetime import datetime, timezone
-from typing import Literal, Optional
+from typing import Literal
 from xml.sax.saxutils import escape, quoteattr
 
 import orjson
@@ -39,9 +39,9 @@ from pydantic import BaseModel, ConfigDict, Field
 from ..store.comments import CommentStore, Refused
 from ..store.queries import utc
 from .auth import session_moderator
-from .moderation import moderation
 from .discussion import SORTS, CommentSettings, Discussion
 from .identity import TrustedProxies, visitor_key
+from .moderation import moderation
 from .posting import Poster
 
 router = APIRouter(prefix="/api/v1", tags=["comments"])
@@ -61,20 +61,16 @@ class NewComment(BaseModel):
     model_config = ConfigDict(extra="ignore")
     site: str = Field(..., min_length=1, max_length=64, description="The site's public id")
     uri: str = Field(..., min_length=1, max_length=2048, description="The page: its path (/post/1) or URL")
-    title: Optional[str] = Field(None, max_length=500, description="The page's title (for feeds)")
-    parent: Optional[int] = Field(None, ge=1, le=2**62, description="Id of the comment replied to")
-    author: Optional[str] = Field(None, max_length=200)
-    email: Optional[str] = Field(
-        None, max_length=254, description="Never shown; for moderators and reputation"
-    )
-    website: Optional[str] = Field(None, max_length=2000)
+    title: str | None = Field(None, max_length=500, description="The page's title (for feeds)")
+    parent: int | None = Field(None, ge=1, le=2**62, description="Id of the comment replied to")
+    author: str | None = Field(None, max_length=200)
+    email: str | None = Field(None, max_length=254, description="Never shown; for moderators and reputation")
+    website: str | None = Field(None, max_length=2000)
     text: str = Field(
         ..., max_length=100_000, description="Markdown; the site's limit applies (default 10,000)"
     )
-    hp: Optional[str] = Field(
-        None, max_length=256, description="Honeypot: the hidden field, empty for people"
-    )
-    rendered_at: Optional[str] = Field(
+    hp: str | None = Field(None, max_length=256, description="Honeypot: the hidden field, empty for people")
+    rendered_at: str | None = Field(
         None, max_length=64, description="When the page with the form was rendered"
     )
     notify: bool = Field(
@@ -88,28 +84,28 @@ class Created(BaseModel):
     html: str
     created: str
     edit_token: str
-    parent: Optional[int] = None
+    parent: int | None = None
 
 
 class CommentOut(BaseModel):
     id: int
-    parent: Optional[int]
+    parent: int | None
     status: Literal["approved", "pending", "spam", "deleted"]
     created: str
-    modified: Optional[str]
+    modified: str | None
     author: str
-    website: Optional[str]
+    website: str | None
     html: str
     likes: int
-    avatar: Optional[str] = None
-    text: Optional[str] = None
-    replies: list["CommentOut"] = []
+    avatar: str | None = None
+    text: str | None = None
+    replies: list[CommentOut] = []
 
 
 class Thread(BaseModel):
     comments: list[CommentOut]
     total: int = Field(description="approved comments on the page")
-    cursor: Optional[str] = Field(description="pass as `cursor` for the next page; null on the last")
+    cursor: str | None = Field(description="pass as `cursor` for the next page; null on the last")
 
 
 class Edit(BaseModel):
@@ -136,7 +132,7 @@ class Liked(BaseModel):
 class Moderated(BaseModel):
     id: int
     status: str
-    learned: Optional[Literal["spam", "ham"]] = None
+    learned: Literal["spam", "ham"] | None = None
 
 
 class Counts(BaseModel):
@@ -268,8 +264,8 @@ async def list_comments(
     request: Request,
     site: str = Query(..., min_length=1, max_length=64),
     uri: str = Query(..., min_length=1, max_length=2048),
-    sort: Optional[Literal["oldest", "newest", "top"]] = Query(None, description="default: the site's"),
-    cursor: Optional[str] = Query(None, max_length=64),
+    sort: Literal["oldest", "newest", "top"] | None = Query(None, description="default: the site's"),
+    cursor: str | None = Query(None, max_length=64),
     limit: int = Query(50, ge=1, le=1000, description="top-level comments per page (replies come along)"),
 ):
     d = discussion(request)
@@ -508,7 +504,7 @@ def _counts(request: Request, d: Discussion, site: str, uri: list[str]) -> Respo
 def feed(
     request: Request,
     site: str = Query(..., min_length=1, max_length=64),
-    uri: Optional[str] = Query(None, min_length=1, max_length=2048),
+    uri: str | None = Query(None, min_length=1, max_length=2048),
 ):
     d = discussion(request)
     try:
@@ -604,7 +600,7 @@ def queue(
     request: Request,
     status: Literal["pending", "spam"] = Query("pending"),
     limit: int = Query(100, ge=1, le=500),
-    site: Optional[str] = Query(None, max_length=64, description="the site's public id (with a session)"),
+    site: str | None = Query(None, max_length=64, description="the site's public id (with a session)"),
 ):
     token = bearer(request)
     d = discussion(request)

@@ -43,9 +43,9 @@ from urllib.parse import urljoin, urlsplit
 
 from ..store.comments import CommentStore, Refused
 from ..store.queries import Site, SiteNotFound, utc
+from . import siterules
 from .checklog import tally
 from .formstamp import read_stamp
-from . import siterules
 from .render import has_links, render, website_link
 from .shortcache import ShortCache
 from .threadcache import ThreadCache
@@ -92,7 +92,7 @@ class CommentSettings:
         return server if mine is None else min(server, float(mine))
 
     @classmethod
-    def of(cls, site: Site) -> "CommentSettings":
+    def of(cls, site: Site) -> CommentSettings:
         raw = site.settings.get("comments") or {}
         names = {f.name for f in fields(cls)}
         return cls(**{k: v for k, v in raw.items() if k in names})
@@ -193,7 +193,7 @@ class Discussion:
         ).hexdigest()[:32]
 
     # -- posting -----------------------------------------------------------------------------
-    def prepare(self, site: Site, body: dict[str, Any], request: dict[str, str]) -> "Draft":
+    def prepare(self, site: Site, body: dict[str, Any], request: dict[str, str]) -> Draft:
         """Validate and render a new comment; what the spam check needs and what will be stored.
         Raises Refused for anything the poster can fix; nothing is stored yet."""
         conf = CommentSettings.of(site)
@@ -258,7 +258,7 @@ class Discussion:
         )
 
     def store_many(
-        self, drafts: list["Draft"], results: list[Any], log: tuple[list[dict], list[dict]] | None = None
+        self, drafts: list[Draft], results: list[Any], log: tuple[list[dict], list[dict]] | None = None
     ) -> list[Any]:
         """Decide prepared comments' status from their check results (and the site's moderation
         mode) and store them in one transaction (posting.py); one answer or exception each.
@@ -279,7 +279,7 @@ class Discussion:
                 answers[i] = exc
         also = None
         if log is not None and (log[0] or log[1]):
-            also = lambda conn: self.store.write_checks_on(conn, log[0], log[1], tally(log[0]))  # noqa: E731
+            also = lambda conn: self.store.write_checks_on(conn, log[0], log[1], tally(log[0]))
         try:
             ids = self.comments.insert_many([row for _, row in rows], also=also)
         except Exception:
@@ -288,7 +288,7 @@ class Discussion:
             if len(rows) < 2:
                 raise
             ids = []
-            for i, row in rows:
+            for _, row in rows:
                 try:
                     ids.append(self.comments.insert_many([row])[0])
                 except Exception as exc:  # noqa: BLE001
@@ -314,7 +314,7 @@ class Discussion:
                 self.notifier.posted(site, ids)
         return answers
 
-    def _new_row(self, draft: "Draft", result: Any) -> tuple[int, str, str, dict[str, Any]]:
+    def _new_row(self, draft: Draft, result: Any) -> tuple[int, str, str, dict[str, Any]]:
         verdict = result.verdict.verdict
         values = draft.values
         expires = None
@@ -510,7 +510,7 @@ class Draft:
     title: str
     check_fields: dict[str, Any]  # the Akismet fields the engine sees
     values: dict[str, Any]  # the row, but for status, verdict and times
-    rule: "siterules.Rule | None" = None  # the site rule it falls under (blocked / allowed)
+    rule: siterules.Rule | None = None  # the site rule it falls under (blocked / allowed)
 
 
 def _note_rules(drafts: list[Draft], results: list[Any], rows: list[dict]) -> None:

@@ -17,8 +17,8 @@ import hashlib
 import hmac
 import ipaddress
 import re
+from collections.abc import Iterable
 from functools import lru_cache
-from typing import Iterable
 
 _FOR = re.compile(r'for=("?)(\[?[^\]",;]+\]?(?::\d+)?)\1', re.I)
 

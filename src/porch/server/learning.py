@@ -50,7 +50,7 @@ STEPS_KEPT = 20_000  # event id -> logit step, for undo (an hour of a busy site'
 
 
 class Learner:
-    def __init__(self, store: "Store", base: Engine, snapshot_every: int = 50):
+    def __init__(self, store: Store, base: Engine, snapshot_every: int = 50):
         self.store = store
         self.base = base
         self.snapshot_every = max(1, snapshot_every)
@@ -77,7 +77,7 @@ class Learner:
                 log.warning("ignoring model snapshot: %s", exc)
         self.catch_up()
 
-    def engine_for(self, site: "Site") -> Engine:
+    def engine_for(self, site: Site) -> Engine:
         return self.engines.get(site.scope, self.base)
 
     def catch_up(self) -> int:

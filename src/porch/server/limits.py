@@ -62,7 +62,7 @@ class RateLimiter:
             pipe.incr(name)
             pipe.expire(name, 2)
             count = pipe.execute()[0]
-        except Exception as exc:  # Redis down: do not block checks
+        except Exception as exc:  # noqa: BLE001 - Redis down: do not block checks
             if not self._redis_failed:
                 log.error("rate limiter cannot reach Redis, letting requests through: %s", type(exc).__name__)
                 self._redis_failed = True

@@ -200,5 +200,5 @@ async def sender(state: dict[str, Any]) -> None:
             log.warning("mail round failed: %s", type(exc).__name__)
         try:
             await asyncio.wait_for(event.wait(), timeout=wait)
-        except asyncio.TimeoutError:
+        except TimeoutError:
             pass

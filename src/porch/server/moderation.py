@@ -33,8 +33,9 @@ held comment (`published`) and a site reply (`posted`); a failing notifier never
 from __future__ import annotations
 
 import logging
+from collections.abc import Callable
 from datetime import datetime, timedelta, timezone
-from typing import Any, Callable
+from typing import Any
 
 from ..store import actions
 from ..store.comments import Refused

@@ -147,7 +147,7 @@ def quoted(text: str) -> str:
 
 
 # -- the notifier ---------------------------------------------------------------------------------
-def notifier(request_or_state: Any) -> "Notifier":
+def notifier(request_or_state: Any) -> Notifier:
     """The app's Notifier (one per worker), from a request or the app's state dict."""
     state = request_or_state if isinstance(request_or_state, dict) else request_or_state.app.state.porch
     found = state.get("notifier")

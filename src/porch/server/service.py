@@ -22,10 +22,11 @@ import logging
 import os
 import time
 import uuid
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta, timezone
 from hashlib import sha256
-from typing import Any, Callable, Mapping, Sequence
+from typing import Any
 
 from ..engine import Submission, Verdict
 from ..engine import campaigns as camp
@@ -226,7 +227,7 @@ class Service:
                     )
         return results  # type: ignore[return-value]
 
-    def _prepare(self, index: int, request: CheckRequest, guid: str) -> "_Item":
+    def _prepare(self, index: int, request: CheckRequest, guid: str) -> _Item:
         site = request.site
         sub = Submission.from_mapping(clean(request.data))
         norm = normalise(sub.comment_content, sub.comment_author, sub.comment_author_url)
@@ -253,7 +254,7 @@ class Service:
         )
 
     def _history(
-        self, it: "_Item", answer: HistoryAnswer, earlier: "_Earlier", now: datetime, window: timedelta
+        self, it: _Item, answer: HistoryAnswer, earlier: _Earlier, now: datetime, window: timedelta
     ) -> SiteHistory:
         standings: dict[tuple[str, str], Standing] = {}
         clear = {h: pair for pair, (_, h) in zip(it.keys, it.hashed)}
@@ -273,7 +274,7 @@ class Service:
             burst_window_seconds=self.settings.burst_window_seconds,
         )
 
-    def _verdicts(self, items: list["_Item"], histories: list[SiteHistory], now: datetime) -> list[Any]:
+    def _verdicts(self, items: list[_Item], histories: list[SiteHistory], now: datetime) -> list[Any]:
         """The engine's verdicts, one `check_many` per model; a failing comment fails alone."""
         verdicts: list[Any] = [None] * len(items)
         groups: dict[int, tuple[Any, list[int]]] = {}
@@ -299,7 +300,7 @@ class Service:
                 verdicts[k] = verdict
         return verdicts
 
-    def _log_rows(self, it: "_Item", verdict: Verdict, now: datetime) -> tuple[dict, dict | None]:
+    def _log_rows(self, it: _Item, verdict: Verdict, now: datetime) -> tuple[dict, dict | None]:
         sub, fp = it.sub, it.fp
         raw = {k: v for k, v in sub.to_mapping().items() if k not in PERSONAL}
         row = {

@@ -12,7 +12,8 @@ A `load` that raises stores nothing, so a refusal (unknown site) is asked again 
 from __future__ import annotations
 
 import time
-from typing import Any, Callable, Hashable
+from collections.abc import Callable, Hashable
+from typing import Any
 
 
 class ShortCache:

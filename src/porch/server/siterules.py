@@ -28,9 +28,10 @@ from __future__ import annotations
 
 import ipaddress
 import re
+from collections.abc import Iterable
 from dataclasses import dataclass
 from functools import lru_cache
-from typing import Any, Iterable
+from typing import Any
 
 from ..engine.normalise import clean, skeleton
 
@@ -48,7 +49,7 @@ class Rule:
 def validate(key: str, value: Any) -> list[str]:
     """One list from the settings form or API, cleaned; ValueError with a message for people."""
     if isinstance(value, str):
-        value = [line for line in re.split(r"[\n,]", value)]
+        value = list(re.split(r"[\n,]", value))
     if not isinstance(value, (list, tuple)) or not all(isinstance(v, str) for v in value):
         raise ValueError(f"{key.replace('_', ' ')} must be a list of strings")
     items = [v.strip() for v in value if v.strip()]

@@ -87,7 +87,7 @@ class AccountStore:
         self._secret = secret
 
     @classmethod
-    def of(cls, store) -> "AccountStore":
+    def of(cls, store) -> AccountStore:
         """The accounts of a `Store`, keyed by a secret derived from the server secret."""
         return cls(store.engine, store.site_secret(0) + b"accounts")
 

@@ -28,8 +28,9 @@ dashboard can show it as the comment's history.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import datetime, timezone
-from typing import Any, Callable
+from typing import Any
 
 from sqlalchemy import select, update
 

@@ -28,9 +28,10 @@ Everything is SQLAlchemy Core and runs unchanged on SQLite and PostgreSQL; times
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import datetime, timezone
-from typing import Any, Iterable
+from typing import Any
 
 from sqlalchemy import func, select, update
 from sqlalchemy.engine import Engine
@@ -97,7 +98,7 @@ class Dashboard:
 
     # -- sites -------------------------------------------------------------------------------
     def sites(self, site_ids: Iterable[int]) -> list[Site]:
-        ids = sorted(set(int(i) for i in site_ids))
+        ids = sorted({int(i) for i in site_ids})
         if not ids:
             return []
         with self.engine.connect() as conn:
@@ -108,7 +109,7 @@ class Dashboard:
 
     def counts(self, site_ids: Iterable[int]) -> dict[int, dict[str, int]]:
         """Comments per status for each site: {site_id: {"pending": n, "spam": n, …}}."""
-        ids = sorted(set(int(i) for i in site_ids))
+        ids = sorted({int(i) for i in site_ids})
         out = {i: dict.fromkeys(STATUSES, 0) for i in ids}
         if not ids:
             return out

@@ -29,10 +29,11 @@ from __future__ import annotations
 
 import threading
 import weakref
+from collections.abc import Iterator
 from contextlib import contextmanager
 from importlib import resources
 from pathlib import Path
-from typing import Any, Iterator
+from typing import Any
 
 import orjson
 from sqlalchemy import create_engine, event
@@ -75,11 +76,11 @@ def open_database(url: str, *, pool_size: int = 5) -> Engine:
         return create_engine(url, pool_size=pool_size, max_overflow=10, pool_pre_ping=True, **JSON_CODEC)
     try:
         return create_engine(url)
-    except Exception as exc:  # an unknown dialect or a malformed URL
+    except Exception as exc:  # noqa: BLE001 - an unknown dialect or a malformed URL
         raise StoreError(f"cannot use database URL: {exc}") from None
 
 
-_WRITE_LOCKS: "weakref.WeakKeyDictionary[Engine, threading.Lock]" = weakref.WeakKeyDictionary()
+_WRITE_LOCKS: weakref.WeakKeyDictionary[Engine, threading.Lock] = weakref.WeakKeyDictionary()
 _WRITE_LOCKS_GUARD = threading.Lock()
 
 

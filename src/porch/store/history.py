@@ -29,9 +29,10 @@ only rows of its own site. Rows are named tuples, not ORM objects.
 from __future__ import annotations
 
 from collections import namedtuple
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
-from typing import Any, Sequence
+from typing import Any
 
 from sqlalchemy.engine import Connection
 

@@ -17,9 +17,10 @@ from __future__ import annotations
 import hashlib
 import hmac
 import secrets
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta, timezone
-from typing import Any, Callable, Sequence
+from typing import Any
 
 from sqlalchemy import Date, and_, bindparam, func, or_, select, text, update
 from sqlalchemy.engine import Engine

@@ -19,9 +19,10 @@
 from __future__ import annotations
 
 import hashlib
+from collections.abc import Callable
 from functools import lru_cache
 from importlib import resources
-from typing import Any, Callable
+from typing import Any
 from urllib.parse import quote, urlencode, urljoin
 
 import jinja2

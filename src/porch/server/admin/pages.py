@@ -15,7 +15,6 @@ long to wait once throttled — and never whether the address has an account.
 from __future__ import annotations
 
 from datetime import datetime, timezone
-from typing import Optional
 
 from fastapi import APIRouter, Form, HTTPException, Path, Request
 from fastapi.responses import RedirectResponse, Response
@@ -46,7 +45,7 @@ def static(request: Request, name: str = Path(..., max_length=32)) -> Response:
 
 
 @router.get("/login")
-def login_form(request: Request, next: Optional[str] = None) -> Response:
+def login_form(request: Request, next: str | None = None) -> Response:
     if auth(request).account(request) is not None:
         return RedirectResponse(local_next(next), status_code=303)
     return page(request, "login.html", {"next": local_next(next), "email": "", "message": None})

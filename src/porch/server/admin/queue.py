@@ -22,7 +22,7 @@ opinion did not flip, the banner says so instead of implying that one click fixe
 
 from __future__ import annotations
 
-from typing import Any, Optional
+from typing import Any
 from urllib.parse import urljoin
 
 from fastapi import APIRouter, Form, HTTPException, Path, Query, Request
@@ -60,7 +60,7 @@ def queue(
     request: Request,
     site: str = SITE,
     status: str = Query("pending", max_length=16),
-    before: Optional[int] = Query(None, ge=1, le=2**62),
+    before: int | None = Query(None, ge=1, le=2**62),
 ):
     account, found = require(request, site)
     if status not in STATUSES:
@@ -92,7 +92,7 @@ def search(
     q: str = Query("", max_length=500),
     field: str = Query("text", max_length=16),
     status: str = Query("", max_length=16),
-    before: Optional[int] = Query(None, ge=1, le=2**62),
+    before: int | None = Query(None, ge=1, le=2**62),
 ):
     account, found = require(request, site)
     if field not in SEARCH_FIELDS:
@@ -127,7 +127,7 @@ def history(
     site: str = SITE,
     comment: int = Query(..., ge=1, le=2**62),
     by: str = Query("email", pattern="^(email|ip)$"),
-    before: Optional[int] = Query(None, ge=1, le=2**62),
+    before: int | None = Query(None, ge=1, le=2**62),
 ):
     account, found = require(request, site)
     dash = dashboard(request)
