@@ -19,6 +19,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
+
 from browser_helpers import (
     ARGS,
     ARTICLE,

@@ -12,8 +12,9 @@ import uuid
 from pathlib import Path
 
 import httpx
-from browser_helpers import ROOT, axe_path
 from playwright.sync_api import expect
+
+from browser_helpers import ROOT, axe_path
 
 IMG = ROOT / "docs" / "img"
 PASSWORD = "correct horse battery staple"

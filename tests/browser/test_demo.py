@@ -11,8 +11,9 @@ import sys
 import time
 
 import httpx
-from browser_helpers import free_port
 from playwright.sync_api import expect
+
+from browser_helpers import free_port
 
 
 def run_demo(data_dir, port):

@@ -11,9 +11,10 @@ from email import message_from_bytes, policy
 
 import httpx
 import pytest
-from browser_helpers import free_port, start_server, store_for
 from playwright.sync_api import expect
 from test_widget import HAM, box, open_article, post, read_like_a_person
+
+from browser_helpers import free_port, start_server, store_for
 
 
 class Inbox:

@@ -11,8 +11,9 @@ import time
 from pathlib import Path
 
 import httpx
-from browser_helpers import ARTIFACTS, axe_path
 from playwright.sync_api import expect
+
+from browser_helpers import ARTIFACTS, axe_path
 
 VECTORS = [
     line.replace("\\n", "\n").replace("\\t", "\t").replace("\\u0000", "\x00")

@@ -3,9 +3,9 @@ parent on another page or site, deleted parent, invalid UTF-8, malformed JSON, h
 
 from __future__ import annotations
 
-from comment_helpers import post
-
 from porch.store.comments import comment_count
+
+from comment_helpers import post
 
 HAM = "Thanks for the thoughtful write-up, I learned a lot from the section on soil."
 JSON = {"Content-Type": "application/json"}

@@ -6,11 +6,12 @@ second and sweeps every half second; the main server trusts no one (see test_thr
 
 from __future__ import annotations
 
-from comment_helpers import wait_for
 from sqlalchemy import select
 
 from porch.server.identity import TrustedProxies
 from porch.store.schema import comments
+
+from comment_helpers import wait_for
 
 HAM = "Thanks for the thoughtful write-up, I learned a lot from the section on soil."
 

@@ -3,9 +3,9 @@ engine exactly as submit-spam / submit-ham do (feedback events, counts, and the 
 
 from __future__ import annotations
 
-from comment_helpers import post
-
 from porch.store.queries import day_range
+
+from comment_helpers import post
 
 # Spam to the shipped model, but not so blatant that one moderator's "ham" cannot overturn it (a
 # text the model is 99.9% sure of takes about three marks: see docs/reputation.md).

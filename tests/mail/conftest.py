@@ -15,6 +15,7 @@ import time
 from email import policy
 
 import pytest
+
 from mail_helpers import fixtures, free_port, mail_env, start_server, store_for
 
 backend = fixtures.backend

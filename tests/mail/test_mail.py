@@ -12,6 +12,7 @@ from __future__ import annotations
 import time
 
 import httpx
+
 from mail_helpers import (
     SECRET,
     add_member,

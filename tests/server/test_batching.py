@@ -15,10 +15,11 @@ import uuid
 from concurrent.futures import ThreadPoolExecutor
 
 import pytest
-from porch_server_fixtures import SECRET
 
 from porch.engine.reputation import hashed_key
 from porch.server.service import CheckRequest
+
+from porch_server_fixtures import SECRET
 
 HAM = "Thank you for the recipe, I baked the bread this weekend and my family loved it."
 

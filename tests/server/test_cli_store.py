@@ -9,6 +9,7 @@ import subprocess
 import sys
 
 import httpx
+
 from porch_server_fixtures import SECRET, wait_for
 
 

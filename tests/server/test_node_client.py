@@ -12,6 +12,7 @@ import subprocess
 from pathlib import Path
 
 import pytest
+
 from porch_server_fixtures import ROOT
 
 CACHE = ROOT / ".cache" / "node"
