@@ -11,13 +11,15 @@ import pytest
 
 from porch.store.accounts import AccountError
 
+from support.servers import SECRET
+
 HAM = "Thanks for the thoughtful write-up, I learned a lot from the section on soil."
 
 
 def porch(server, *args, stdin: str | None = None) -> subprocess.CompletedProcess:
     env = {
         **os.environ,
-        "PORCH_SECRET_KEY": sys.modules["porch_server_fixtures"].SECRET,
+        "PORCH_SECRET_KEY": SECRET,
         "PORCH_DATA_DIR": str(server.data_dir),
     }
     return subprocess.run(

@@ -5,7 +5,6 @@ reaches only one's own actions on the site it is asked on; delete can be undone;
 
 from __future__ import annotations
 
-import sys
 from datetime import datetime, timezone
 
 import pytest
@@ -13,13 +12,13 @@ from sqlalchemy import select
 
 from porch.store import schema as t
 
+from support.servers import start_server, wait_for
+
 
 @pytest.fixture(scope="module")
 def second_server(backend, server, store):
-    """Another worker on the same database (with the server's secret: the fixtures module may have
-    been loaded twice, by two conftests, each with its own random secret)."""
-    fixtures = sys.modules["porch_server_fixtures"]
-    s = fixtures.start_server(
+    """Another worker on the same database, for this module alone."""
+    s = start_server(
         server.database_url,
         backend.tmp / "second-moderation",
         env={"PORCH_SECRET_KEY": store._secret.decode()},
@@ -148,7 +147,7 @@ def test_undo_restores_the_status_and_takes_the_lesson_back(
         assert after["score"] == pytest.approx(before["score"], abs=1e-2)
         assert counts_today(store, site) == counts_before
         # the other worker replays the same log and steps back too
-        assert sys.modules["porch_server_fixtures"].wait_for(
+        assert wait_for(
             lambda: abs(probe(c2, key, site, email)["model_score"] - before["model_score"]) < 1e-3
         )
 

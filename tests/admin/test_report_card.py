@@ -126,7 +126,7 @@ def test_is_test_checks_count_nowhere(server, store, make_site):
                 json={"comment_content": "A fine article, thank you.", "is_test": is_test},
             )
             assert r.status_code == 200
-    from porch_server_fixtures import wait_for
+    from support.servers import wait_for
 
     assert wait_for(lambda: report_card(store.engine, site.id, today).comments >= 1)
     with store.engine.connect() as conn:

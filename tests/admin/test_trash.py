@@ -4,12 +4,11 @@ e-mail) for the dashboard's deleted queue and for undo, and is erased after
 
 from __future__ import annotations
 
-import sys
-
 import pytest
 
-fixtures = sys.modules["porch_server_fixtures"]  # loaded by conftest.py (tests/server's fixtures)
-start_server, store_for, wait_for = fixtures.start_server, fixtures.store_for, fixtures.wait_for
+from support import servers
+from support.servers import start_server, store_for, wait_for
+
 HAM = "Thanks for the thoughtful write-up, I learned a lot from the section on soil."
 
 
@@ -87,10 +86,10 @@ def test_a_site_may_keep_less_than_the_server(sweeping_server):
     from porch.store.comments import CommentStore
 
     comments = CommentStore(store.engine)
-    brief, _ = fixtures.comment_site(
+    brief, _ = servers.comment_site(
         store, comment_ip_retention_days=2 / 86400, deleted_retention_days=2 / 86400
     )
-    usual, _ = fixtures.comment_site(store)
+    usual, _ = servers.comment_site(store)
     made = {}
     with sweeping_server.client() as c:
         for site in (brief, usual):

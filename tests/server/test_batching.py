@@ -19,7 +19,7 @@ import pytest
 from porch.engine.reputation import hashed_key
 from porch.server.service import CheckRequest
 
-from porch_server_fixtures import SECRET
+from support.servers import SECRET
 
 HAM = "Thank you for the recipe, I baked the bread this weekend and my family loved it."
 

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from porch_server_fixtures import store_for, wait_for
+from support.servers import store_for, wait_for
 
 
 def test_rate_limit_answers_429_with_retry_after(strict_server):

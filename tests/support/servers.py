@@ -1,11 +1,10 @@
-"""Fixtures for the service tests: real `porch serve` processes on loopback, on SQLite and PostgreSQL.
+"""What the tests run porch on: real `porch serve` processes on loopback, on SQLite and PostgreSQL.
 
-Every test that takes `backend` runs twice: on a SQLite file in a temporary directory, and on
-PostgreSQL (a fresh schema per test session, dropped afterwards) when `PORCH_TEST_POSTGRES_URL`
-is set — `.ci/run` sets it; without it the PostgreSQL half is skipped with a note saying how to
-enable it. Servers are real subprocesses (`python -m porch.cli serve`) on a free loopback port,
-shared per session and backend because each takes seconds to start; tests keep out of each
-other's way by creating their own site (and so their own key) with `new_site`.
+`start_server` runs `python -m porch.cli serve` on a free loopback port and waits for /health;
+`Backend` hands out fresh databases — a SQLite file in a temporary directory, or a schema of its
+own in the PostgreSQL of `PORCH_TEST_POSTGRES_URL` (dropped at the end of the session);
+`store_for` opens a server's database as the tests' own `Store`, with the one secret every server
+of the test process shares (`SECRET`). The fixtures built on these are in support/fixtures.py.
 """
 
 from __future__ import annotations
@@ -22,16 +21,15 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 import httpx
-import pytest
 
 PG_ENV = "PORCH_TEST_POSTGRES_URL"
-# One secret per test process, even though tests/comments and tests/admin load this module again:
-# a store built by one directory's fixtures must read what the other's servers wrote.
+# One secret per test process (and its xdist workers' servers): a store the tests open reads what
+# any of the servers wrote.
 SECRET = os.environ.setdefault("PORCH_TEST_SECRET", "porch-test-secret-" + secrets.token_hex(8))
 ROOT = Path(__file__).resolve().parents[2]
 
 
-def _model_available() -> bool:
+def model_available() -> bool:
     from porch.engine import default_model_path
 
     return bool(os.environ.get("PORCH_MODEL_PATH")) or default_model_path().exists()
@@ -136,87 +134,14 @@ class Backend:
                 conn.execute(f'DROP SCHEMA IF EXISTS "{schema}" CASCADE')
 
 
-@pytest.fixture(scope="session", params=["sqlite", "postgresql"])
-def backend(request, tmp_path_factory):
-    if not _model_available():
-        # The model ships in the repository: its absence is a broken checkout, not a reason to skip.
-        pytest.fail("the default model is missing (src/porch/data/default-model.porch): run `make model`")
-    if request.param == "postgresql":
-        url = os.environ.get(PG_ENV)
-        if not url:
-            pytest.skip(
-                f"PostgreSQL tests are off: set {PG_ENV}=postgresql://postgres@127.0.0.1:5432/test (.ci/run does)"
-            )
-        b = Backend(
-            "postgresql", tmp_path_factory.mktemp("pg"), url.replace("postgresql+psycopg://", "postgresql://")
-        )
-    else:
-        b = Backend("sqlite", tmp_path_factory.mktemp("sqlite"))
-    yield b
-    b.drop()
-
-
-@pytest.fixture(scope="session")
-def main_db(backend) -> str:
-    return backend.database("main")
-
-
-@pytest.fixture(scope="session")
-def server(backend, main_db):
-    s = start_server(main_db, backend.tmp / "main")
-    yield s
-    s.stop()
-
-
-@pytest.fixture(scope="session")
-def second_server(backend, main_db, server):
-    """Another server on the same database: stands for a second worker or a second machine."""
-    s = start_server(main_db, backend.tmp / "second")
-    yield s
-    s.stop()
-
-
-@pytest.fixture(scope="session")
-def strict_server(backend):
-    """A server with tiny limits and retention, on its own database."""
-    s = start_server(
-        backend.database("strict"),
-        backend.tmp / "strict",
-        env={
-            "PORCH_KEY_RATE_PER_SECOND": "2",
-            "PORCH_KEY_BURST": "4",
-            "PORCH_RAW_RETENTION_DAYS": str(2 / 86400),  # two seconds
-            "PORCH_IP_RETENTION_DAYS": str(1 / 86400),
-            "PORCH_RETENTION_INTERVAL_SECONDS": "0.5",
-        },
-    )
-    yield s
-    s.stop()
-
-
 def store_for(database_url: str):
+    """A Store on a server's database (migrated), with the servers' secret: what the tests read and
+    arrange directly."""
     from porch.store import Store, migrate, open_database
 
     engine = open_database(database_url, pool_size=1)
     migrate(engine)
     return Store(engine, SECRET.encode())
-
-
-@pytest.fixture(scope="session")
-def store(server):
-    s = store_for(server.database_url)
-    yield s
-    s.engine.dispose()
-
-
-@pytest.fixture
-def new_site(store):
-    """Create a site in the server's database and return (site, api_key)."""
-
-    def make(url: str | None = None, learning: str = "own"):
-        return store.add_site(url or f"https://{uuid.uuid4().hex[:8]}.example.org", "test", learning)
-
-    return make
 
 
 def configure(store, site, **comments):
@@ -234,16 +159,6 @@ def comment_site(store, name: str = "test", **comments):
     return (configure(store, site, **comments) if comments else site), key
 
 
-@pytest.fixture
-def make_site(store):
-    """make_site(**comment_settings) → (site, api_key): a new site in the server's database."""
-
-    def make(**comments):
-        return comment_site(store, **comments)
-
-    return make
-
-
 def wait_for(predicate, timeout: float = 15.0, interval: float = 0.05):
     """Poll until predicate() is truthy; returns its value (tests never assert on timing)."""
     deadline = time.monotonic() + timeout
@@ -252,8 +167,3 @@ def wait_for(predicate, timeout: float = 15.0, interval: float = 0.05):
         if value or time.monotonic() > deadline:
             return value
         time.sleep(interval)
-
-
-@pytest.fixture(scope="session")
-def api_key(store) -> str:
-    return store.add_site("https://fuzz.example", "fuzz")[1]
