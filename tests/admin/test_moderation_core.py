@@ -12,7 +12,7 @@ from sqlalchemy import select
 
 from porch.store import schema as t
 
-from support.servers import start_server, wait_for
+from support.servers import SECRET, start_server, wait_for
 
 
 @pytest.fixture(scope="module")
@@ -21,7 +21,7 @@ def second_server(backend, server, store):
     s = start_server(
         server.database_url,
         backend.tmp / "second-moderation",
-        env={"PORCH_SECRET_KEY": store._secret.decode()},
+        env={"PORCH_SECRET_KEY": SECRET},
     )
     yield s
     s.stop()
@@ -57,7 +57,7 @@ def public_ids(c, site, uri="/post/1"):
 
 def counts_today(store, site):
     today = datetime.now(timezone.utc).date()
-    return store.counts(site.id, today, today)
+    return store.checks.counts(site.id, today, today)
 
 
 def probe(c, key, site, email):

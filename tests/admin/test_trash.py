@@ -25,10 +25,9 @@ def trash_server(backend):
 
 def test_moderator_delete_keeps_the_comment_until_its_retention_ends(trash_server):
     store = store_for(trash_server.database_url)
-    site, key = store.add_site("https://trash.example.org", "trash")
-    from porch.store.comments import CommentStore
+    site, key = store.sites.add("https://trash.example.org", "trash")
 
-    comments = CommentStore(store.engine)
+    comments = store.comments
     mod = {"Authorization": f"Bearer {key}"}
     with trash_server.client() as c:
 
@@ -83,9 +82,8 @@ def sweeping_server(backend):
 
 def test_a_site_may_keep_less_than_the_server(sweeping_server):
     store = store_for(sweeping_server.database_url)
-    from porch.store.comments import CommentStore
 
-    comments = CommentStore(store.engine)
+    comments = store.comments
     brief, _ = servers.comment_site(
         store, comment_ip_retention_days=2 / 86400, deleted_retention_days=2 / 86400
     )
@@ -106,7 +104,7 @@ def test_a_site_may_keep_less_than_the_server(sweeping_server):
                 },
             )
             made[site.id] = (r.json()["id"], gone.json()["id"])
-            key = store.new_key(site.public_id)[1]
+            key = store.sites.new_key(site.public_id)[1]
             assert (
                 c.delete(
                     f"/api/v1/comments/{made[site.id][1]}", headers={"Authorization": f"Bearer {key}"}

@@ -5,7 +5,7 @@ from __future__ import annotations
 import gzip
 import re
 
-from porch.server.formstamp import make_stamp, read_stamp
+from porch.server.domain.signing import make_stamp, read_stamp
 
 HAM = "Thanks for writing this up, the part about the garden path was really useful to me."
 

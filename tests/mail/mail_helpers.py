@@ -30,9 +30,8 @@ def wait_for(predicate, timeout: float = 30.0, interval: float = 0.05):
 
 def add_member(store, site, address: str, role: str = "moderator") -> int:
     """An account (with a real argon2id password) that has `role` on the site."""
-    from porch.store.accounts import AccountStore
 
-    accounts = AccountStore.of(store)
+    accounts = store.accounts
     account = accounts.create(address, "a member's long password")
     accounts.grant(account.id, site.id, role)
     return account.id

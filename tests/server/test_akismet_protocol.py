@@ -200,7 +200,7 @@ def test_is_test_checks_and_feedback_never_train(server, new_site, store):
         for _ in range(3):
             r = c.post("/1.1/submit-spam", data=form(key, comment_content=text, is_test="1"))
             assert r.content == THANKS
-        before = store.max_event_id()
+        before = store.checks.max_event_id()
         r = c.post(
             "/api/v1/check", headers={"Authorization": f"Bearer {key}"}, json={"comment_content": text}
         )
@@ -213,7 +213,7 @@ def test_is_test_checks_and_feedback_never_train(server, new_site, store):
         assert (
             conn.execute(select(feedback_events).where(feedback_events.c.site_id == site.id)).first() is None
         )
-    assert store.max_event_id() == before
+    assert store.checks.max_event_id() == before
 
 
 def test_recheck_is_not_a_copy_of_itself(server, new_site):

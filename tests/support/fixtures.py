@@ -26,6 +26,7 @@ import pytest
 
 from .servers import (
     PG_ENV,
+    SECRET,
     Backend,
     comment_site,
     model_available,
@@ -130,7 +131,7 @@ def new_site(store):
     """Create a site in the server's database and return (site, api_key)."""
 
     def make(url: str | None = None, learning: str = "own"):
-        return store.add_site(url or f"https://{uuid.uuid4().hex[:8]}.example.org", "test", learning)
+        return store.sites.add(url or f"https://{uuid.uuid4().hex[:8]}.example.org", "test", learning)
 
     return make
 
@@ -147,15 +148,32 @@ def make_site(store):
 
 @pytest.fixture(scope="session")
 def api_key(store) -> str:
-    return store.add_site("https://fuzz.example", "fuzz")[1]
+    return store.sites.add("https://fuzz.example", "fuzz")[1]
+
+
+# -- in process ----------------------------------------------------------------------------------
+@pytest.fixture(scope="module")
+def in_process(backend, tmp_path_factory):
+    """porch built as a server's worker builds it (server/context.py `build`), on a database of its
+    own for the module, without HTTP: for fast tests of the posting path and the checking service."""
+    from porch.config import load_settings
+    from porch.server.context import build
+
+    settings = load_settings(
+        database_url=backend.database(f"inproc_{uuid.uuid4().hex[:6]}"),
+        data_dir=tmp_path_factory.mktemp("inproc"),
+        secret_key=SECRET,
+    )
+    porch = build(settings)
+    yield porch
+    porch.close()
 
 
 # -- moderators ----------------------------------------------------------------------------------
 @pytest.fixture(scope="session")
 def accounts(store):
-    from porch.store.accounts import AccountStore
 
-    return AccountStore.of(store)
+    return store.accounts
 
 
 @dataclass
@@ -175,7 +193,7 @@ class Moderator:
 @pytest.fixture
 def moderator(server, accounts):
     """moderator(site, role="moderator") → a logged-in Moderator (roles on more sites: pass a list)."""
-    from porch.server.auth import SESSION_COOKIE
+    from porch.server.routes.sessions import SESSION_COOKIE
 
     clients: list[httpx.Client] = []
 

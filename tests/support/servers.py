@@ -146,16 +146,14 @@ def store_for(database_url: str):
 
 def configure(store, site, **comments):
     """Give a site comment settings (as `porch site set` does); the site as stored now."""
-    from porch.store.comments import CommentStore
-
     settings = {**site.settings, "comments": {**site.settings.get("comments", {}), **comments}}
-    CommentStore(store.engine).save_site_settings(site.id, settings)
-    return store.site(site.id)
+    store.sites.save_settings(site.id, settings)
+    return store.sites.get(site.id)
 
 
 def comment_site(store, name: str = "test", **comments):
     """A new site with these comment settings: (site, api_key)."""
-    site, key = store.add_site(f"https://{uuid.uuid4().hex[:8]}.example.org", name)
+    site, key = store.sites.add(f"https://{uuid.uuid4().hex[:8]}.example.org", name)
     return (configure(store, site, **comments) if comments else site), key
 
 

@@ -31,14 +31,15 @@ import threading
 import weakref
 from collections.abc import Iterator
 from contextlib import contextmanager
+from datetime import datetime, timezone
 from importlib import resources
 from pathlib import Path
 from typing import Any
 
 import orjson
-from sqlalchemy import create_engine, event
-from sqlalchemy.engine import Connection, Engine
-from sqlalchemy.pool import NullPool
+from sqlalchemy import Table, create_engine, event
+from sqlalchemy.dialects import postgresql, sqlite
+from sqlalchemy.engine import Connection, CursorResult, Engine
 
 from ..config import normalise_database_url
 
@@ -99,7 +100,30 @@ def writing(engine: Engine) -> Iterator[Connection]:
         yield conn
 
 
-def _sqlite_pragmas(dbapi_connection, _record) -> None:
+def new_id(result: CursorResult[Any]) -> int:
+    """The primary key an INSERT of one row made."""
+    key = result.inserted_primary_key
+    assert key is not None  # an INSERT of one row into a table with an autoincrement key
+    return int(key[0])
+
+
+def upsert(engine: Engine | Connection, table: Table) -> Any:
+    """`INSERT … ON CONFLICT` for this database: `.on_conflict_do_nothing/…do_update` read the same
+    on SQLite and PostgreSQL, but each dialect has its own insert construct."""
+    return (postgresql.insert if engine.dialect.name == "postgresql" else sqlite.insert)(table)
+
+
+def utc(moment: datetime) -> datetime:
+    """SQLite gives naive datetimes back; every time porch stores is UTC."""
+    return moment.replace(tzinfo=timezone.utc) if moment.tzinfo is None else moment
+
+
+def to_signed64(value: int) -> int:
+    """A 64-bit fingerprint as the signed BIGINT both databases store."""
+    return value - (1 << 64) if value >= (1 << 63) else value
+
+
+def _sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:
     cursor = dbapi_connection.cursor()
     cursor.execute("PRAGMA journal_mode=WAL")
     cursor.execute("PRAGMA synchronous=FULL")
@@ -108,7 +132,7 @@ def _sqlite_pragmas(dbapi_connection, _record) -> None:
     cursor.close()
 
 
-def _alembic_config(connection: Connection):
+def _alembic_config(connection: Connection | None) -> Any:
     from alembic.config import Config
 
     config = Config()
@@ -120,8 +144,9 @@ def _alembic_config(connection: Connection):
 def head_revision() -> str:
     from alembic.script import ScriptDirectory
 
-    config = _alembic_config(None)  # type: ignore[arg-type]
-    return ScriptDirectory.from_config(config).get_current_head()
+    head = ScriptDirectory.from_config(_alembic_config(None)).get_current_head()
+    assert head is not None  # the migrations ship with the package
+    return head
 
 
 def current_revision(engine: Engine) -> str | None:
@@ -154,4 +179,14 @@ def sqlite_path(engine: Engine) -> Path | None:
     return Path(engine.url.database)
 
 
-__all__ = ["open_database", "migrate", "writing", "StoreError", "Engine", "NullPool"]
+__all__ = [
+    "Engine",
+    "StoreError",
+    "migrate",
+    "new_id",
+    "open_database",
+    "to_signed64",
+    "upsert",
+    "utc",
+    "writing",
+]

@@ -32,9 +32,11 @@ from collections import namedtuple
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
-from typing import Any
+from typing import Any, TypeVar
 
 from sqlalchemy.engine import Connection
+
+T = TypeVar("T")
 
 NEAR_PER_BAND = 50  # newest candidates per band; the campaign signal saturates at 48 copies
 LABELLED_PER_SITE = 200
@@ -76,7 +78,9 @@ def read_history(
     return answers
 
 
-def _reputation(conn, ph: str, queries, answers) -> None:
+def _reputation(
+    conn: Connection, ph: str, queries: Sequence[HistoryQuery], answers: list[HistoryAnswer]
+) -> None:
     groups: dict[tuple[int, str], set[str]] = {}
     for q in queries:
         for kind, key_hash in q.rep_hashes:
@@ -92,11 +96,11 @@ def _reputation(conn, ph: str, queries, answers) -> None:
                 f"WHERE site_id = {ph} AND kind = {ph} AND key_hash IN ({', '.join([ph] * len(hashes))})"
             )
             params += [site_id, kind, *hashes]
-        for row in conn.exec_driver_sql(" UNION ALL ".join(parts), tuple(params)):
-            updated = row[5]
+        for raw in conn.exec_driver_sql(" UNION ALL ".join(parts), tuple(params)):
+            updated = raw[5]
             if isinstance(updated, str):  # SQLite keeps datetimes as text
                 updated = datetime.fromisoformat(updated)
-            found[(row[0], row[1], row[2])] = RepRow(row[0], row[1], row[2], row[3], row[4], updated)
+            found[(raw[0], raw[1], raw[2])] = RepRow(raw[0], raw[1], raw[2], raw[3], raw[4], updated)
     for q, answer in zip(queries, answers):
         for kind, key_hash in q.rep_hashes:
             row = found.get((q.site_id, kind, key_hash))
@@ -107,7 +111,7 @@ def _reputation(conn, ph: str, queries, answers) -> None:
 _NEAR_COLUMNS = "id, guid, fingerprint, network_hash, page_hash, label, band0, band1, band2, band3"
 
 
-def _near(conn, ph: str, queries, answers) -> None:
+def _near(conn: Connection, ph: str, queries: Sequence[HistoryQuery], answers: list[HistoryAnswer]) -> None:
     # One subquery per distinct (site, band position, value), one per site for labelled rows.
     lookups: dict[tuple[int, int, int], int] = {}  # (site, position, value) -> tag
     sites: dict[int, int] = {}  # site -> tag of its labelled rows
@@ -142,8 +146,8 @@ def _near(conn, ph: str, queries, answers) -> None:
     for chunk in _chunks(subqueries):
         sql = " UNION ALL ".join(f"SELECT * FROM ({sql}) AS q{tag}" for tag, sql, _ in chunk)
         params = tuple(p for _, _, ps in chunk for p in ps)
-        for row in conn.exec_driver_sql(sql, params):
-            rows_by_tag.setdefault(row[0], []).append(NearRow(*row[1:]))
+        for raw in conn.exec_driver_sql(sql, params):
+            rows_by_tag.setdefault(raw[0], []).append(NearRow(*raw[1:]))
     for q, answer in zip(queries, answers):
         if q.bands is None or len(q.bands) < 4:
             continue
@@ -158,7 +162,9 @@ def _near(conn, ph: str, queries, answers) -> None:
         answer.near = sorted(rows.values(), key=lambda r: -r.id)
 
 
-def _recent(conn, ph: str, queries, answers, since: Any) -> None:
+def _recent(
+    conn: Connection, ph: str, queries: Sequence[HistoryQuery], answers: list[HistoryAnswer], since: Any
+) -> None:
     pairs = sorted({(q.site_id, q.network_hash) for q in queries if q.network_hash})
     if not pairs:
         return
@@ -177,5 +183,5 @@ def _recent(conn, ph: str, queries, answers, since: Any) -> None:
             answer.recent = counts.get((q.site_id, q.network_hash), 0)
 
 
-def _chunks(items: list) -> list[list]:
+def _chunks(items: list[T]) -> list[list[T]]:
     return [items[i : i + MAX_COMPOUND] for i in range(0, len(items), MAX_COMPOUND)]
