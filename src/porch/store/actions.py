@@ -3,8 +3,7 @@
 Every moderator decision — approve, spam, ham, delete, reply, undo — is a row of
 `moderation_actions`: which site and comment, which account (NULL for the site's API key), the
 status before and after, and the feedback event it taught, if any. "Undo the last action" reads
-it (the account's newest action on the site that is not an undo and not undone yet), and the
-dashboard shows it as the comment's history (dashboard.py `actions`).
+it (the account's newest action on the site that is not an undo and not undone yet).
 
 Taking the lesson of a decision back (the reverse feedback event, counts, reputation, campaign
 marks) is the check log's business: `CheckStore.take_back` (checks.py).

@@ -408,13 +408,6 @@ class CheckStore:
                 ).rowcount
         return done
 
-    def raw_submission_count(self) -> int:
-        with self.engine.connect() as conn:
-            found = conn.execute(
-                select(func.count()).select_from(t.checks).where(t.checks.c.submission.is_not(None))
-            ).scalar()
-        return int(found or 0)
-
 
 _COLUMNS = "id, guid, fingerprint, network_hash, page_hash, label, band0, band1, band2, band3"
 # One statement for all candidates (one round trip): the newest `limit` rows per band, each a walk

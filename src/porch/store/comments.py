@@ -1,6 +1,6 @@
 """Queries of the comment server: threads, comments, likes, counts, feeds and their retention.
 
-Kept apart from queries.py (the spam service's hot path) on purpose: the two change for different
+Kept apart from checks.py (the spam service's hot path) on purpose: the two change for different
 reasons. Choices that keep the reads cheap:
 
 * A page of a thread is two indexed queries whatever its depth: the top-level comments of the page
@@ -10,7 +10,7 @@ reasons. Choices that keep the reads cheap:
   status change (`_touch`), so the counts call reads one row per page (`site_id, uri` is unique).
 * `threads.version` is bumped in that same transaction by every change a public reader could see
   (a published comment, an edit, a delete, a like, a moderation), so the server's per-worker cache
-  of rendered threads (server/threadcache.py) knows from one indexed row whether it is current.
+  of rendered threads (server/caches/threadcache.py) knows from one indexed row whether it is current.
   Inserting a held or spam comment does not bump it: nobody else sees those.
 * Writes go through `writing()` (store/db.py): on SQLite one writer per worker at a time, queued
   on a lock instead of SQLite's sleeping busy handler.
@@ -300,12 +300,6 @@ class CommentStore:
                     .limit(1)
                 ).first()
                 is not None
-            )
-
-    def total(self, thread_id: int) -> int:
-        with self.engine.connect() as conn:
-            return int(
-                conn.execute(select(t.threads.c.approved).where(t.threads.c.id == thread_id)).scalar() or 0
             )
 
     def counts(self, site_id: int, uris: list[str]) -> dict[str, int]:

@@ -1,4 +1,4 @@
-"""The moderation dashboard's reads: queues, counts, search, one commenter's history, reasons, actions.
+"""The moderation dashboard's reads: queues, counts, search, one commenter's history, reasons.
 
 Kept apart from store/comments.py (the widget's hot path) because the dashboard reads differently:
 a moderator pages through one status of one site, newest first, and wants everything about each
@@ -188,11 +188,6 @@ class Dashboard:
                 return None
             return Listed(row, self._reasons(conn, site_id, [row.guid]).get(row.guid, []))
 
-    def reasons(self, site_id: int, guids: Iterable[str | None]) -> dict[str, list[str]]:
-        """The engine's reasons for each check guid, in one query (other sites' checks are not read)."""
-        with self.engine.connect() as conn:
-            return self._reasons(conn, site_id, guids)
-
     def _base(self) -> Select[Any]:
         return select(*ROW_COLUMNS).join(t.threads, th.id == c.thread_id)
 
@@ -216,31 +211,3 @@ class Dashboard:
         k = t.checks.c
         rows = conn.execute(select(k.guid, k.reasons).where(k.guid.in_(wanted), k.site_id == site_id))
         return {guid: [str(r) for r in (reasons or [])] for guid, reasons in rows}
-
-    # -- a comment's moderation log ----------------------------------------------------------
-    def actions(self, site_id: int, comment_ids: Iterable[int]) -> dict[int, list[Any]]:
-        """The moderation log of some comments: {comment_id: [action rows, oldest first]}."""
-        ids = sorted({int(i) for i in comment_ids})
-        if not ids:
-            return {}
-        a = t.moderation_actions.c
-        out: dict[int, list[Any]] = {}
-        with self.engine.connect() as conn:
-            rows = conn.execute(
-                select(
-                    a.id,
-                    a.comment_id,
-                    a.action,
-                    a.from_status,
-                    a.to_status,
-                    a.created_at,
-                    a.undone_at,
-                    t.accounts.c.email.label("by"),
-                )
-                .outerjoin(t.accounts, t.accounts.c.id == a.account_id)
-                .where(a.site_id == site_id, a.comment_id.in_(ids))
-                .order_by(a.id)
-            )
-            for row in rows:
-                out.setdefault(row.comment_id, []).append(row)
-        return out

@@ -5,7 +5,7 @@ SQLite is the zero-set-up default, so it is tuned for a server rather than left 
 * `journal_mode=WAL` lets readers (every check) run while a writer commits (feedback, the batched
   check log), across worker processes;
 * `synchronous=FULL`: a commit is on disk when it returns — the check log is written in batches
-  (see server/checklog.py), so the fsync is paid a few times a second, not per check;
+  (see server/domain/checklog.py), so the fsync is paid a few times a second, not per check;
 * `busy_timeout` makes a writer wait for another process's commit instead of failing at once;
 * `foreign_keys=ON`, which SQLite leaves off.
 
@@ -171,12 +171,6 @@ def migrate(engine: Engine) -> None:
         raise
     except Exception as exc:
         raise StoreError(f"cannot open or migrate the database: {exc}") from exc
-
-
-def sqlite_path(engine: Engine) -> Path | None:
-    if engine.dialect.name != "sqlite" or not engine.url.database or engine.url.database == ":memory:":
-        return None
-    return Path(engine.url.database)
 
 
 __all__ = [

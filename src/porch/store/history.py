@@ -1,6 +1,6 @@
 """What a batch of checks reads from the store: reputation, near-duplicates, recent traffic.
 
-The service checks comments in batches (server/batcher.py), and each comment needs three kinds of
+The service checks comments in batches (server/domain/batching.py), and each comment needs three kinds of
 history: the standing of its reputation keys, the recent near-duplicates of its text (candidates
 that share a SimHash band), and how many checks its IP network made in the burst window. Asked
 comment by comment that is three statements each, and at a few thousand checks a second the
@@ -14,7 +14,7 @@ sites it mixes, each a UNION ALL of small indexed lookups:
   pushed out by the copies that followed it) — the same bounded candidates as a lone check;
 * recent traffic: per (site, network), the checks since the burst window began, read from the
   (site_id, network_hash, created_at) index alone — rechecks, which do not count, are logged
-  without a network (service.py) — and counted up to `RECENT_CAP` (100). Bounded on purpose,
+  without a network (server/domain/checking.py) — and counted up to `RECENT_CAP` (100). Bounded on purpose,
   like the near-duplicates: a flood of ten thousand comments from one network must not make each
   of its next comments count ten thousand rows. The burst signal's weight saturates at about 32
   a minute, so the cap changes no verdict; only the evidence of a larger flood reads "100 other

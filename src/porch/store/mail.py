@@ -18,7 +18,7 @@ survives a restart: whatever is queued and unsent when a server stops is sent by
   `mail_retention_days` after it was created (the retention sweep calls `sweep`). Unconfirmed
   subscribers are deleted once their confirmation link has expired; unsubscribing blanks the
   address and keeps only its keyed hash, so that the block holds without keeping the address.
-* **Subscribers** are per site and keyed hash of the address (`Discussion.email_hash`): `pending`
+* **Subscribers** are per site and keyed hash of the address (server/domain/identity.py `email_hash`): `pending`
   after the commenter ticked "notify me", `confirmed` after the link in the confirmation mail was
   followed, `unsubscribed` after a one-click unsubscribe (which also stops moderator mail to that
   address on that site). At most one confirmation mail per address and site per hour.

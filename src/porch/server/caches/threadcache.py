@@ -32,18 +32,14 @@ class ThreadCache:
         self._entries: OrderedDict[Hashable, tuple[int, bytes]] = OrderedDict()
         self._size = 0
         self._lock = threading.Lock()
-        self.hits = 0  # for tests and debugging
-        self.misses = 0
 
     def get(self, key: Hashable, version: int) -> bytes | None:
         """The cached answer for key if it was read at this version, else None."""
         with self._lock:
             found = self._entries.get(key)
             if found is None or found[0] != version:
-                self.misses += 1
                 return None
             self._entries.move_to_end(key)
-            self.hits += 1
             return found[1]
 
     def put(self, key: Hashable, version: int, body: bytes) -> None:

@@ -17,7 +17,7 @@ constructor (the composition root, server/context.py, builds them all once at st
     limits.py        rate limits per API key
     identity.py      the client's address behind trusted proxies; visitor keys; keyed hashes
     render.py        comment text → safe HTML
-    formstamp.py     the signed render time of the comment form
+    signing.py       what the comment server signs: edit tokens, the form's render stamp, visitors
     errors.py        `Refused`: a request porch will not carry out, with the status and why
 
 Nothing here imports the routes (server/routes/) or FastAPI's request objects; the routes turn

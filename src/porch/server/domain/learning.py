@@ -54,7 +54,6 @@ class Learner:
         self.engines: dict[str, Engine] = {}
         self.cursor: dict[str, int] = {}  # scope -> id of the last event folded into its model
         self.last_id = 0  # the last event id this worker has looked at
-        self.applied = 0
         self._unsaved: Counter[str] = Counter()
         self._steps: OrderedDict[int, float] = OrderedDict()
 
@@ -99,7 +98,6 @@ class Learner:
         engine = self.engines.get(scope)
         if engine is None:
             engine = self.engines[scope] = self.base.copy()
-        self.applied += 1
         sub = Submission.from_mapping(row.submission)
         norm = normalise(sub.comment_content, sub.comment_author, sub.comment_author_url)
         f = extract(norm, engine.model.bits)
