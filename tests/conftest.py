@@ -5,3 +5,8 @@ a test or a directory's conftest.py imports them from there (`from support.serve
 """
 
 pytest_plugins = ["support.fixtures"]
+
+
+def pytest_configure(config):
+    """Load porch_server_fixtures.py, the helpers' old name, for tests written against it."""
+    import porch_server_fixtures  # noqa: F401 - imported for sys.modules, after the plugin
