@@ -8,6 +8,8 @@ Endpoints (form-encoded POST; the 1.2 statistics also as GET with a query string
     /1.1/submit-ham      (the same)                    → (the same)
     /1.2/key-sites       api_key, month, format, …     → JSON or CSV usage per site
     /1.2/usage-limit     api_key                       → JSON {"limit", "usage", "percentage", "throttled"}
+    /1.1/get-subscription key, blog                    → JSON {"status": "active", …} (WordPress's settings page)
+    /1.1/test            (nothing)                     → "connected" (the settings page's connectivity check)
 
 Quirks that real clients depend on, all kept:
 
@@ -185,6 +187,29 @@ def _without_key(form: dict[str, str]) -> dict[str, str]:
 async def verify_key(request: Request) -> Response:
     site, form, answer = await authenticate(request, need_blog=True)
     return answer if answer is not None else text("valid")  # answer: "invalid" + debug help, 400, 429
+
+
+@router.post("/1.1/get-subscription", summary="The key's account (always active)", openapi_extra=FORM_BODY)
+async def get_subscription(request: Request) -> Response:
+    """WordPress's Akismet plugin saves a key typed into its settings page only when this says the
+    account is active, and shows the account from it; porch has no accounts to bill, so: active."""
+    site, form, answer = await authenticate(request, need_blog=False)
+    if answer is not None:
+        return answer
+    body = {
+        "status": "active",
+        "account_name": "porch (self-hosted)",
+        "account_type": "porch",
+        "next_billing_date": None,
+        "limit_reached": False,
+    }
+    return Response(json.dumps(body), media_type="application/json")
+
+
+@router.api_route("/1.1/test", methods=["GET", "POST"], summary="Connectivity test")
+async def connectivity_test() -> Response:
+    """The plugin's settings page fetches this and warns "can't connect" unless it says `connected`."""
+    return text("connected")
 
 
 @router.post("/1.1/comment-check", summary="Check a comment for spam", openapi_extra=FORM_BODY)
