@@ -23,7 +23,9 @@ Quirks that real clients depend on, all kept:
   `blog_charset` is honoured when decoding the form; invalid text in that charset is a 400.
 * `is_test=1` checks are answered normally but never train anything or count towards campaigns;
   the Akismet test values (`akismet-guaranteed-spam`, `user_role=administrator`) behave as documented;
-  `honeypot_field_name` names a field whose non-empty value is spam evidence; `recheck_reason`
+  `honeypot_field_name` names a field whose non-empty value is spam evidence (WordPress's plugin
+  sends its form's honeypot as `POST_ak_hp_textarea` without naming it, so that name is the default
+  when the field is there); `recheck_reason`
   marks a re-check of a comment already seen, which is therefore not counted as a copy of itself.
 """
 
@@ -183,6 +185,18 @@ def _without_key(form: dict[str, str]) -> dict[str, str]:
     return {k: v for k, v in form.items() if k not in ("api_key", "key", "guid")}
 
 
+# The Akismet plugin for WordPress puts a textarea hidden from people into the comment form and
+# sends what was typed in it as POST_ak_hp_textarea, without `honeypot_field_name`: Akismet knows it.
+WORDPRESS_HONEYPOT = "POST_ak_hp_textarea"
+
+
+def _comment_fields(form: dict[str, str]) -> dict[str, str]:
+    fields = _without_key(form)
+    if WORDPRESS_HONEYPOT in fields and not fields.get("honeypot_field_name", "").strip():
+        fields["honeypot_field_name"] = WORDPRESS_HONEYPOT
+    return fields
+
+
 @router.post("/1.1/verify-key", summary="Verify an API key", openapi_extra=FORM_BODY)
 async def verify_key(request: Request) -> Response:
     site, form, answer = await authenticate(request, need_blog=True)
@@ -217,7 +231,7 @@ async def comment_check(request: Request) -> Response:
     site, form, answer = await authenticate(request, need_ip=True)
     if answer is not None:
         return answer
-    result = await request.app.state.porch["batcher"].check(site, _without_key(form), "akismet")
+    result = await request.app.state.porch["batcher"].check(site, _comment_fields(form), "akismet")
     verdict = result.verdict
     headers = {"X-akismet-guid": result.guid, "X-porch-score": f"{verdict.score:.4f}"}
     if verdict.discard:
