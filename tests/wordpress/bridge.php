@@ -105,7 +105,10 @@ switch ( $bridge_action ) {
 		$out = array_map( 'get_option', array_combine( array_keys( $bridge_args ), array_keys( $bridge_args ) ) );
 		break;
 
-	case 'flush_rewrite_rules':
+	case 'set_permalinks':
+		// Settings → Permalinks: pretty URLs like most blogs have (router.php serves them)
+		global $wp_rewrite;
+		$wp_rewrite->set_permalink_structure( $bridge_args['structure'] );
 		flush_rewrite_rules( false );
 		$out = get_option( 'permalink_structure' );
 		break;
@@ -160,8 +163,11 @@ switch ( $bridge_action ) {
 		break;
 
 	case 'set_comment_status':
-		// approve | hold | spam | trash, as the moderation screens say it
-		bridge_check( wp_set_comment_status( $bridge_args['id'], $bridge_args['status'] ) );
+		// approve | hold | spam | unspam | trash | untrash, through the functions WordPress's screens
+		// and REST API use (trash and spam remember the status they came from)
+		$moves = array( 'spam' => 'wp_spam_comment', 'unspam' => 'wp_unspam_comment', 'trash' => 'wp_trash_comment', 'untrash' => 'wp_untrash_comment' );
+		$to    = $bridge_args['status'];
+		bridge_check( isset( $moves[ $to ] ) ? $moves[ $to ]( $bridge_args['id'] ) : wp_set_comment_status( $bridge_args['id'], $to ) );
 		$out = bridge_comment( $bridge_args['id'] );
 		break;
 
@@ -171,14 +177,8 @@ switch ( $bridge_action ) {
 
 	case 'comments':
 		$out = array();
-		foreach ( get_comments( array( 'post_id' => $bridge_args['post_id'], 'status' => 'any', 'orderby' => 'comment_ID', 'order' => 'ASC', 'type' => 'all' ) ) as $c ) {
+		foreach ( get_comments( array( 'post_id' => $bridge_args['post_id'], 'status' => 'any' /* every status */, 'orderby' => 'comment_ID', 'order' => 'ASC', 'type' => 'all' ) ) as $c ) {
 			$out[] = bridge_comment( $c->comment_ID );
-		}
-		// 'any' leaves out spam and trash: ask for them by name
-		foreach ( array( 'spam', 'trash' ) as $status ) {
-			foreach ( get_comments( array( 'post_id' => $bridge_args['post_id'], 'status' => $status, 'type' => 'all' ) ) as $c ) {
-				$out[] = bridge_comment( $c->comment_ID );
-			}
 		}
 		usort( $out, function ( $a, $b ) { return $a['id'] - $b['id']; } );
 		break;

@@ -116,11 +116,7 @@ def test_not_spam_in_wordpress_teaches_porch(porch, wordpress, post, admin):
     before = porch.model_score(wordpress.key, text)
 
     # the row's "Not Spam" link, as the Spam queue shows it (without scripts it is a plain link)
-    queue = admin.get("/wp-admin/edit-comments.php", params={"comment_status": "spam"}).text
-    row = re.search(rf"<tr id='comment-{posted.comment_id}'.*?</tr>", queue, re.S).group(0)
-    (link,) = re.findall(r'<a href="([^"]*action=unspamcomment[^"]*)"[^>]*>Not Spam</a>', row)
-    answer = admin.get("/wp-admin/" + wordpress.path(link).lstrip("/"))
-    assert answer.status_code == 302
+    wordpress.moderate(admin, posted.comment_id, "unspamcomment", listing="spam")
 
     comment = wordpress.comment(posted.comment_id)
     assert comment["status"] == "unapproved"  # back where it was before the check: pending
@@ -143,10 +139,7 @@ def test_spam_in_wordpress_teaches_porch(porch, wordpress, post, admin):
     before_stats = porch.key_sites(wordpress.key)
     before = porch.model_score(wordpress.key, text)
 
-    listing = admin.get("/wp-admin/edit-comments.php", params={"comment_status": "approved"}).text
-    row = re.search(rf"<tr id='comment-{posted.comment_id}'.*?</tr>", listing, re.S).group(0)
-    (link,) = re.findall(r'<a href="([^"]*action=spamcomment[^"]*)"[^>]*>Spam</a>', row)
-    assert admin.get("/wp-admin/" + wordpress.path(link).lstrip("/")).status_code == 302
+    wordpress.moderate(admin, posted.comment_id, "spamcomment", listing="approved")
 
     comment = wordpress.comment(posted.comment_id)
     assert comment["status"] == "spam" and comment["akismet_user_result"] == "true"

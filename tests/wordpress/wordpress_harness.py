@@ -567,6 +567,22 @@ require_once ABSPATH . 'wp-settings.php';
             raise RuntimeError(f"could not log in to wp-admin: HTTP {r.status_code}")
         return client
 
+    def moderate(self, admin: httpx.Client, comment_id: int, action: str, listing: str = "all") -> None:
+        """Follow a comment's row action in Comments (`listing`: all, moderated, approved, spam,
+        trash) as a moderator does without scripts: the link `comment.php?action=ACTION` —
+        approvecomment, unapprovecomment, spamcomment, unspamcomment, trashcomment."""
+        page = admin.get("/wp-admin/edit-comments.php", params={"comment_status": listing})
+        page.raise_for_status()
+        row = re.search(rf"<tr id='comment-{comment_id}'.*?</tr>", page.text, re.DOTALL)
+        if row is None:
+            raise AssertionError(f"comment {comment_id} is not in the {listing} list")
+        links = re.findall(rf'<a href="(comment\.php\?[^"]*action={action}&[^"]*)"', row.group(0))
+        if not links:
+            raise AssertionError(f"comment {comment_id} has no {action} link in the {listing} list")
+        answer = admin.get("/wp-admin/" + html.unescape(links[0]))
+        if answer.status_code != 302:
+            raise AssertionError(f"{action} on comment {comment_id}: HTTP {answer.status_code}")
+
     def export_wxr(self, admin: httpx.Client) -> str:
         """Tools → Export → All content: the WXR file WordPress's export_wp() writes."""
         r = admin.get("/wp-admin/export.php", params={"download": "true", "content": "all"})
