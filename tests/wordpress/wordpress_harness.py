@@ -155,32 +155,47 @@ class Porch:
     """`porch serve` on SQLite in its own data directory; sites made with `porch site add`."""
 
     url: str
-    process: subprocess.Popen
+    process: subprocess.Popen | None
     data_dir: Path
     database_url: str
-    log: Path
+    log: Path | None
     _engine: object = None
 
     @classmethod
-    def start(cls, data_dir: Path) -> "Porch":
+    def start(cls, data_dir: Path, port: int | None = None) -> "Porch":
         data_dir.mkdir(parents=True, exist_ok=True)
-        database_url = f"sqlite:///{data_dir / 'porch.db'}"
-        port = free_port()
-        log = data_dir / "porch.log"
-        with open(log, "wb") as out:
-            process = subprocess.Popen(
-                [*cls._cli(data_dir, database_url, "serve"), "--host", "127.0.0.1", "--port", str(port)],
+        port = port or free_port()
+        porch = cls(f"http://127.0.0.1:{port}", None, data_dir, f"sqlite:///{data_dir / 'porch.db'}", None)
+        porch._serve()
+        return porch
+
+    def _serve(self) -> None:
+        port = urlsplit(self.url).port
+        self.log = self.data_dir / f"porch-{int(time.time() * 1000)}.log"
+        with open(self.log, "wb") as out:
+            self.process = subprocess.Popen(
+                [
+                    *self._cli(self.data_dir, self.database_url, "serve"),
+                    "--host",
+                    "127.0.0.1",
+                    "--port",
+                    str(port),
+                ],
                 stdout=out,
                 stderr=subprocess.STDOUT,
-                env=cls._env(),
-                cwd=str(data_dir),
+                env=self._env(),
+                cwd=str(self.data_dir),
             )
-        porch = cls(f"http://127.0.0.1:{port}", process, data_dir, database_url, log)
-        ready = wait_for(lambda: process.poll() is not None or porch._healthy(), timeout=120, interval=0.1)
-        if process.poll() is not None or not ready:
-            porch.stop()
-            raise RuntimeError(f"porch serve did not start:\n{log.read_text()[-3000:]}")
-        return porch
+        ready = wait_for(
+            lambda: self.process.poll() is not None or self._healthy(), timeout=120, interval=0.1
+        )
+        if self.process.poll() is not None or not ready:
+            self.stop()
+            raise RuntimeError(f"porch serve did not start:\n{self.log.read_text()[-3000:]}")
+
+    def restart(self) -> None:
+        """Start again on the same port and data (after `stop()`, as an operator brings it back)."""
+        self._serve()
 
     @staticmethod
     def _cli(data_dir: Path, database_url: str, *command: str) -> list[str]:
@@ -253,7 +268,8 @@ class Porch:
     def stop(self) -> None:
         if self._engine is not None:
             self._engine.dispose()
-        if self.process.poll() is None:
+            self._engine = None
+        if self.process is not None and self.process.poll() is None:
             self.process.send_signal(signal.SIGTERM)
             try:
                 self.process.wait(timeout=20)
@@ -350,6 +366,8 @@ class WordPress:
     admin_user: str = "admin"
     admin_password: str = field(default_factory=lambda: secrets.token_urlsafe(12))
     process: subprocess.Popen | None = None
+    site: str = ""  # porch's site for this WordPress, and its key, once there is one
+    key: str = ""
 
     @classmethod
     def create(
