@@ -101,6 +101,7 @@ class CommentOut(BaseModel):
     website: Optional[str]
     html: str
     likes: int
+    moderator: bool = Field(False, description="a reply a moderator posted from the dashboard, as the site")
     avatar: Optional[str] = None
     text: Optional[str] = None
     replies: list["CommentOut"] = []
@@ -346,6 +347,7 @@ def _nest(roots, replies, sort: str, avatars: bool) -> list[dict]:
                 "website": row.website if status == "approved" else None,
                 "html": row.html,
                 "likes": row.likes,
+                "moderator": bool(row.moderator),
                 "replies": [],
             }
             if avatars:
