@@ -89,6 +89,7 @@ class Created(BaseModel):
     created: str
     edit_token: str
     parent: Optional[int] = None
+    avatar: Optional[str] = Field(None, description="with the site's `avatars` on: the avatar hash")
 
 
 class CommentOut(BaseModel):
@@ -243,7 +244,7 @@ async def post_comment(body: NewComment, request: Request) -> Response:
         made = await request.app.state.porch["poster"].post(draft)
     except Refused as exc:
         raise refused(exc) from None
-    answer = json_response({name: made[name] for name in Created.model_fields}, 201, headers)
+    answer = json_response({k: made[k] for k in Created.model_fields if k in made}, 201, headers)
     answer.set_cookie(
         f"{COOKIE}{made['id']}",
         made["edit_token"],
