@@ -12,7 +12,7 @@ from pathlib import Path
 import httpx
 from playwright.sync_api import expect
 
-from browser_helpers import ARTIFACTS, axe_path
+from browser_helpers import axe_path
 from widget_helpers import HAM, box, open_article, post, read_like_a_person, seed
 
 VECTORS = [
@@ -172,27 +172,6 @@ def test_no_serious_accessibility_violations(page, porch, pages, site):
         if v["impact"] in ("serious", "critical")
     ]
     assert bad == []
-
-
-def test_screenshots_light_and_dark(browser, porch, pages, site):
-    site, _key = site
-    ARTIFACTS.mkdir(exist_ok=True)
-    url = pages.article(porch.url, site.public_id)
-    seed(porch, site, url.removeprefix(pages.url))
-    colors = {}
-    for scheme in ("light", "dark"):
-        ctx = browser.new_context(color_scheme=scheme, viewport={"width": 900, "height": 1200})
-        try:
-            p = ctx.new_page()
-            p.goto(url)
-            expect(p.locator(".porch-comment")).to_have_count(1)
-            colors[scheme] = p.locator(".porch").evaluate("e => getComputedStyle(e).color")
-            p.locator("#porch-thread").screenshot(path=str(ARTIFACTS / f"widget-{scheme}.png"))
-        finally:
-            ctx.close()
-    assert colors["light"] != colors["dark"]
-    assert (ARTIFACTS / "widget-light.png").stat().st_size > 1000
-    assert (ARTIFACTS / "widget-dark.png").stat().st_size > 1000
 
 
 def test_privacy_page_lists_the_configured_retention(page, porch, pages, site, porch_store):

@@ -31,7 +31,7 @@ STYLED = """<!doctype html>
 <body><main><article><h1>Porches, and why we sit on them</h1>
 <p>A porch is the part of a house that belongs a little to the street.</p></article>
 <section id="comments"><div id="porch-thread"></div></section></main>
-<script src="{porch}/js/embed.js" data-porch-site="{site}" async></script></body></html>
+<script src="{porch}/js/embed.js" data-porch-site="{site}" data-porch-uri="{uri}" async></script></body></html>
 """
 
 
@@ -48,10 +48,12 @@ def open_article(page, porch, pages, site, **kw):
     return url
 
 
-def styled_article(pages, porch, site, lang: str = "en") -> str:
-    """A page in the STYLED template on the article server; its URL."""
+def styled_article(pages, porch, site, lang: str = "en", uri: str | None = None) -> str:
+    """A page in the STYLED template on the article server; its URL. With `uri`, the page shows
+    that page's thread (as `data-porch-uri` does for one article under several URLs)."""
     name = f"{uuid.uuid4().hex[:10]}.html"
-    (pages.root / name).write_text(STYLED.format(porch=porch.url, site=site.public_id, lang=lang))
+    text = STYLED.format(porch=porch.url, site=site.public_id, lang=lang, uri=uri or "/" + name)
+    (pages.root / name).write_text(text)
     return f"{pages.url}/{name}"
 
 
@@ -71,8 +73,9 @@ def post(page, text, name="Ann", email="ann@example.org", website=""):
     page.get_by_role("button", name="Post Comment").click()
 
 
-def seed(porch, site, uri, text=HAM, author="Finn", email=None, parent=None) -> dict:
-    """A published comment posted through the API (as another reader did earlier)."""
+def seed(porch, site, uri, text=HAM, author="Finn", email=None, parent=None, key=None) -> dict:
+    """A published comment posted through the API (as another reader did earlier). With the
+    site's API `key`, a comment the engine held is approved, as a moderator would."""
     r = httpx.post(
         porch.url + "/api/v1/comments",
         json={
@@ -84,6 +87,13 @@ def seed(porch, site, uri, text=HAM, author="Finn", email=None, parent=None) -> 
             "parent": parent,
         },
     )
+    if key and r.status_code == 201 and r.json()["status"] != "approved":
+        made = r.json()
+        ok = httpx.post(
+            f"{porch.url}/api/v1/comments/{made['id']}/approve", headers={"Authorization": f"Bearer {key}"}
+        )
+        assert ok.status_code == 200, ok.text
+        return {**made, "status": "approved"}
     assert r.status_code == 201 and r.json()["status"] == "approved", r.text
     return r.json()
 
