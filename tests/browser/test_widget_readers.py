@@ -126,6 +126,10 @@ def test_edit_opens_one_editor_with_save_and_cancel_side_by_side(page, porch, pa
     assert b["x"] > a["x"] + a["width"]  # Cancel right of Save
     text = mine.locator("textarea")
     assert a["x"] >= text.bounding_box()["x"] - 1  # aligned with the editor, not adrift
+    post_button = page.get_by_role("button", name="Post Comment")
+    look = "e => [getComputedStyle(e).backgroundColor, getComputedStyle(e).borderTopColor]"
+    assert save.evaluate(look) == post_button.evaluate(look)  # Save is the form's primary button
+    assert cancel.evaluate(look)[1] not in ("rgba(0, 0, 0, 0)", cancel.evaluate(look)[0])  # Cancel: outlined
 
     text.fill("Thanks for writing this up; the garden path part was the most useful for me.")
     save.click()
