@@ -133,16 +133,18 @@ DEMO_THREAD = [  # (author, website, text, replies)
 
 
 def demo_site(store, url: str):
-    """The demo site for URL, created on the first run (its origin allowed, a contact set)."""
+    """The demo site for URL, created on the first run (its origin allowed, a contact set, avatars on)."""
     from ..server.discussion import CommentSettings, validate_settings
     from ..store.comments import CommentStore
     from ..store.queries import SiteNotFound
 
+    changes: dict = {"allowed_origins": [url]}
     try:
         site = store.find_site(url)
     except SiteNotFound:
         site, _key = store.add_site(url, "porch demo", "own")
-    conf = validate_settings({"allowed_origins": [url]}, CommentSettings.of(site))
+        changes["avatars"] = True  # a new demo shows the generated avatars; the dashboard can turn them off
+    conf = validate_settings(changes, CommentSettings.of(site))
     CommentStore(store.engine).save_site_settings(
         site.id,
         {

@@ -89,6 +89,7 @@ class Created(BaseModel):
     created: str
     edit_token: str
     parent: Optional[int] = None
+    avatar: Optional[str] = Field(None, description="with the site's `avatars` on: the avatar hash")
 
 
 class CommentOut(BaseModel):
@@ -101,6 +102,7 @@ class CommentOut(BaseModel):
     website: Optional[str]
     html: str
     likes: int
+    moderator: bool = Field(False, description="a reply a moderator posted from the dashboard, as the site")
     avatar: Optional[str] = None
     text: Optional[str] = None
     replies: list["CommentOut"] = []
@@ -242,7 +244,7 @@ async def post_comment(body: NewComment, request: Request) -> Response:
         made = await request.app.state.porch["poster"].post(draft)
     except Refused as exc:
         raise refused(exc) from None
-    answer = json_response({name: made[name] for name in Created.model_fields}, 201, headers)
+    answer = json_response({k: made[k] for k in Created.model_fields if k in made}, 201, headers)
     answer.set_cookie(
         f"{COOKIE}{made['id']}",
         made["edit_token"],
@@ -346,6 +348,7 @@ def _nest(roots, replies, sort: str, avatars: bool) -> list[dict]:
                 "website": row.website if status == "approved" else None,
                 "html": row.html,
                 "likes": row.likes,
+                "moderator": bool(row.moderator),
                 "replies": [],
             }
             if avatars:

@@ -305,6 +305,8 @@ class Discussion:
                 "edit_token": self.edit_token(new_id),
                 "parent": values["parent_id"],
             }
+            if drafts[i].conf.avatars:
+                answers[i]["avatar"] = values["email_hash"]
         if self.notifier is not None:  # after the commit; the notifier only takes note (notify.py)
             by_site: dict[int, tuple[Site, list[int]]] = {}
             for draft, answer in zip(drafts, answers):
@@ -491,6 +493,7 @@ class Discussion:
             "author": row.author if row.status != "deleted" else "",
             "html": row.html,
             "likes": row.likes,
+            "moderator": bool(getattr(row, "moderator", False)),
             "website": row.website if row.status == "approved" and row.website else None,
         }
         if conf.avatars:
