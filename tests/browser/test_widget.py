@@ -7,50 +7,19 @@ Chromium and works the form through its labels, as a reader with a mouse or a sc
 from __future__ import annotations
 
 import re
-import time
 from pathlib import Path
 
 import httpx
 from playwright.sync_api import expect
 
-from browser_helpers import ARTIFACTS, axe_path
+from browser_helpers import axe_path
+from widget_helpers import HAM, box, open_article, post, read_like_a_person, seed
 
 VECTORS = [
     line.replace("\\n", "\n").replace("\\t", "\t").replace("\\u0000", "\x00")
     for line in (Path(__file__).resolve().parents[1] / "data" / "xss-vectors.txt").read_text().splitlines()
     if line.strip() and not line.startswith("#")
 ]
-READING_TIME = 9.0  # seconds: the engine weighs a post within 8 s of page load as "posted too fast"
-HAM = "Thanks for writing this up, the part about the garden path was really useful to me."
-
-
-def box(page, label):
-    """A form field found by its label, as assistive technology names it."""
-    return page.get_by_role("textbox", name=label, exact=True)
-
-
-def open_article(page, porch, pages, site, **kw):
-    url = pages.article(porch.url, site.public_id, **kw)
-    page.goto(url)
-    expect(page.get_by_role("button", name="Post Comment")).to_be_visible()
-    page.porch_loaded = time.monotonic()
-    return url
-
-
-def read_like_a_person(page):
-    """Wait until a reader could have read the article: the form's signed timestamp is real, and the
-    engine counts a post within seconds of page load against the comment (a signal, not a wall)."""
-    left = READING_TIME - (time.monotonic() - page.porch_loaded)
-    if left > 0:
-        page.wait_for_timeout(left * 1000)
-
-
-def post(page, text, name="Ann", email="ann@example.org", website=""):
-    box(page, "Name").fill(name)
-    box(page, "Email").fill(email)
-    box(page, "Website").fill(website)
-    box(page, "Comment").fill(text)
-    page.get_by_role("button", name="Post Comment").click()
 
 
 def test_post_reply_like_edit_delete_and_reload(page, porch, pages, site):
@@ -203,36 +172,6 @@ def test_no_serious_accessibility_violations(page, porch, pages, site):
         if v["impact"] in ("serious", "critical")
     ]
     assert bad == []
-
-
-def seed(porch, site, uri, text=HAM, author="Finn"):
-    """A published comment posted through the API (as another reader did earlier)."""
-    r = httpx.post(
-        porch.url + "/api/v1/comments",
-        json={"site": site.public_id, "uri": uri, "author": author, "text": text},
-    )
-    assert r.status_code == 201 and r.json()["status"] == "approved", r.text
-
-
-def test_screenshots_light_and_dark(browser, porch, pages, site):
-    site, _key = site
-    ARTIFACTS.mkdir(exist_ok=True)
-    url = pages.article(porch.url, site.public_id)
-    seed(porch, site, url.removeprefix(pages.url))
-    colors = {}
-    for scheme in ("light", "dark"):
-        ctx = browser.new_context(color_scheme=scheme, viewport={"width": 900, "height": 1200})
-        try:
-            p = ctx.new_page()
-            p.goto(url)
-            expect(p.locator(".porch-comment")).to_have_count(1)
-            colors[scheme] = p.locator(".porch").evaluate("e => getComputedStyle(e).color")
-            p.locator("#porch-thread").screenshot(path=str(ARTIFACTS / f"widget-{scheme}.png"))
-        finally:
-            ctx.close()
-    assert colors["light"] != colors["dark"]
-    assert (ARTIFACTS / "widget-light.png").stat().st_size > 1000
-    assert (ARTIFACTS / "widget-dark.png").stat().st_size > 1000
 
 
 def test_privacy_page_lists_the_configured_retention(page, porch, pages, site, porch_store):

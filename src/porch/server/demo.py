@@ -46,12 +46,14 @@ DEMO_THREAD: list[tuple[str, str | None, str, list[Any]]] = [  # (author, websit
 
 
 def demo_site(store: Store, url: str) -> Site:
-    """The demo site for URL, created on the first run (its origin allowed, a contact set)."""
+    """The demo site for URL, created on the first run (its origin allowed, a contact set, avatars on)."""
+    changes: dict[str, Any] = {"allowed_origins": [url]}
     try:
         site = store.sites.find(url)
     except SiteNotFound:
         site, _key = store.sites.add(url, "porch demo", "own")
-    conf = validate_settings({"allowed_origins": [url]}, CommentSettings.of(site))
+        changes["avatars"] = True  # a new demo shows the generated avatars; the dashboard can turn them off
+    conf = validate_settings(changes, CommentSettings.of(site))
     contact = site.settings.get("contact") or "the person running this demo (nobody else sees this data)"
     return change_settings(store, site, comments=conf, contact=contact)
 

@@ -40,6 +40,13 @@ from .db import new_id, upsert, writing
 
 VISIBLE = ("approved", "deleted")
 c = t.comments.c
+# A reply a moderator posted from the dashboard (as the site): its "reply" action is in the log.
+BY_MODERATOR = (
+    select(t.moderation_actions.c.id)
+    .where(t.moderation_actions.c.comment_id == c.id, t.moderation_actions.c.action == "reply")
+    .exists()
+    .label("moderator")
+)
 PUBLIC_COLUMNS = (
     c.id,
     c.parent_id,
@@ -52,6 +59,7 @@ PUBLIC_COLUMNS = (
     c.website,
     c.html,
     c.likes,
+    BY_MODERATOR,
 )
 
 
@@ -139,7 +147,7 @@ class CommentStore:
     def get(self, comment_id: int) -> Any:
         with self.engine.connect() as conn:
             return conn.execute(
-                select(t.comments, t.threads.c.uri)
+                select(t.comments, t.threads.c.uri, BY_MODERATOR)
                 .join(t.threads, t.threads.c.id == c.thread_id)
                 .where(c.id == comment_id)
             ).first()

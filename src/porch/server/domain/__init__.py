@@ -17,6 +17,7 @@ constructor (the composition root, server/context.py, builds them all once at st
     limits.py        rate limits per API key
     identity.py      the client's address behind trusted proxies; visitor keys; keyed hashes
     render.py        comment text → safe HTML
+    avatars.py       a commenter's generated avatar: an identicon (SVG) from the avatar hash alone
     signing.py       what the comment server signs: edit tokens, the form's render stamp, visitors
     errors.py        `Refused`: a request porch will not carry out, with the status and why
 

@@ -333,6 +333,8 @@ class Poster(NaturalBatcher):
                 "edit_token": self.signer.edit_token(new_id),
                 "parent": values["parent_id"],
             }
+            if drafts[i].conf.avatars:  # the widget shows a new comment's picture at once
+                answers[i]["avatar"] = values["email_hash"]
         self._notify(drafts, answers)
         return answers
 

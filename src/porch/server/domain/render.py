@@ -4,8 +4,10 @@ Two layers, each enough on its own for the common attacks, so that a bug in one 
 
 1. **markdown-it-py**, CommonMark with raw HTML *off* (`<script>` is shown as text, never parsed as
    a tag), plus linkify (bare URLs become links) and strikethrough. Headings and images are turned
-   off: a comment has no business with an `<h1>`, and an image is a tracking pixel or a way to hot-
-   link anything into the page, so `![x](url)` renders as "!" and a link. Links are validated by our
+   off: a comment has no business with an `<h1>`, and an image is a tracking pixel (every reader's
+   browser would fetch it from wherever the commenter chose) or a way to hot-link anything into the
+   page, so `![alt](url)` renders as a link to the picture, named by its alt text (the widget's
+   Markdown hint says so). Links are validated by our
    own `validateLink`: only `http:`, `https:` and `mailto:` (decoded, case-folded, control characters
    and white space removed first, as a browser would) — `javascript:`, `vbscript:`, `data:` and every
    other scheme, relative URLs included, stay literal text.
@@ -20,10 +22,15 @@ Two layers, each enough on its own for the common attacks, so that a bug in one 
 from __future__ import annotations
 
 import re
+from collections.abc import Sequence
 from urllib.parse import unquote
 
 import nh3
 from markdown_it import MarkdownIt
+from markdown_it.common.utils import escapeHtml
+from markdown_it.renderer import RendererHTML
+from markdown_it.token import Token
+from markdown_it.utils import EnvType, OptionsDict
 
 SCHEMES = ("http", "https", "mailto")
 REL = "nofollow ugc noopener"
@@ -74,10 +81,22 @@ def _decode_entities(value: str) -> str:
     return html.unescape(value)
 
 
+def _image_as_link(
+    renderer: RendererHTML, tokens: Sequence[Token], idx: int, options: OptionsDict, env: EnvType
+) -> str:
+    """`![alt](url)` → a link to the picture named by its alt text (or its address): never an <img>."""
+    token = tokens[idx]
+    src = str(token.attrGet("src") or "")
+    alt = escapeHtml(renderer.renderInlineAsText(token.children or [], options, env).strip() or src)
+    inside_link = sum((t.type == "link_open") - (t.type == "link_close") for t in tokens[:idx]) > 0
+    return alt if inside_link else f'<a href="{escapeHtml(src)}">{alt}</a>'  # links do not nest
+
+
 def _md() -> MarkdownIt:
     md = MarkdownIt("commonmark", {"html": False, "linkify": True, "typographer": False, "breaks": True})
     md.enable(["linkify", "strikethrough", "table"])
-    md.disable(["heading", "lheading", "image", "html_block", "html_inline"])
+    md.disable(["heading", "lheading", "html_block", "html_inline"])
+    md.add_render_rule("image", _image_as_link)
     md.validateLink = safe_url  # type: ignore[method-assign]
     assert md.linkify is not None  # enabled above
     md.linkify.set({"fuzzy_email": False})  # "a@b.c" stays text: an address is not made a link for people

@@ -45,7 +45,7 @@ class CommentSettings:
     default_sort: str = "oldest"
     max_length: int = 10_000
     allowed_origins: list[str] = field(default_factory=list)  # empty: the site URL's origin
-    avatars: bool = False  # an avatar hash (SHA-256 of the e-mail, as Gravatar/Libravatar take)
+    avatars: bool = False  # comments carry an avatar hash (identity.email_hash), drawn by avatars.py
     # e-mail (mail/notify.py; only when the operator configured SMTP)
     notify_moderators: str = "immediate"  # off | immediate | digest: mail members about held comments
     digest_hours: float = 24.0  # how often the digest goes out

@@ -8,6 +8,8 @@ Endpoints (form-encoded POST; the 1.2 statistics also as GET with a query string
     /1.1/submit-ham      (the same)                    → (the same)
     /1.2/key-sites       api_key, month, format, …     → JSON or CSV usage per site
     /1.2/usage-limit     api_key                       → JSON {"limit", "usage", "percentage", "throttled"}
+    /1.1/get-subscription key, blog                    → JSON {"status": "active", …} (WordPress's settings page)
+    /1.1/test            (nothing)                     → "connected" (the settings page's connectivity check)
 
 Quirks that real clients depend on, all kept:
 
@@ -21,8 +23,10 @@ Quirks that real clients depend on, all kept:
   `blog_charset` is honoured when decoding the form; invalid text in that charset is a 400.
 * `is_test=1` checks are answered normally but never train anything or count towards campaigns;
   the Akismet test values (`akismet-guaranteed-spam`, `user_role=administrator`) behave as documented;
-  `honeypot_field_name` names a field whose non-empty value is spam evidence; `recheck_reason`
-  marks a re-check of a comment already seen, which is therefore not counted as a copy of itself.
+  `honeypot_field_name` names a field whose non-empty value is spam evidence (WordPress's plugin
+  sends its form's honeypot as `POST_ak_hp_textarea` without naming it, so that name is the default
+  when the field is there); `recheck_reason` marks a re-check of a comment already seen, which is
+  therefore not counted as a copy of itself.
 """
 
 from __future__ import annotations
@@ -185,10 +189,45 @@ def _without_key(form: dict[str, str]) -> dict[str, str]:
     return {k: v for k, v in form.items() if k not in ("api_key", "key", "guid")}
 
 
+# The Akismet plugin for WordPress puts a textarea hidden from people into the comment form and
+# sends what was typed in it as POST_ak_hp_textarea, without `honeypot_field_name`: Akismet knows it.
+WORDPRESS_HONEYPOT = "POST_ak_hp_textarea"
+
+
+def _comment_fields(form: dict[str, str]) -> dict[str, str]:
+    fields = _without_key(form)
+    if WORDPRESS_HONEYPOT in fields and not fields.get("honeypot_field_name", "").strip():
+        fields["honeypot_field_name"] = WORDPRESS_HONEYPOT
+    return fields
+
+
 @router.post("/1.1/verify-key", summary="Verify an API key", openapi_extra=FORM_BODY)
 async def verify_key(request: Request) -> Response:
     found = await authenticate(request, need_blog=True)
     return found if isinstance(found, Response) else text("valid")
+
+
+@router.post("/1.1/get-subscription", summary="The key's account (always active)", openapi_extra=FORM_BODY)
+async def get_subscription(request: Request) -> Response:
+    """WordPress's Akismet plugin saves a key typed into its settings page only when this says the
+    account is active, and shows the account from it; porch has no accounts to bill, so: active."""
+    found = await authenticate(request, need_blog=False)
+    if isinstance(found, Response):
+        return found
+    body = {
+        "status": "active",
+        "account_name": "porch (self-hosted)",
+        "account_type": "porch",
+        "next_billing_date": None,
+        "limit_reached": False,
+    }
+    return Response(json.dumps(body), media_type="application/json")
+
+
+@router.api_route("/1.1/test", methods=["GET", "POST"], summary="Connectivity test")
+async def connectivity_test() -> Response:
+    """The plugin's settings page fetches this and warns "can't connect" unless it says `connected`."""
+    return text("connected")
 
 
 @router.post("/1.1/comment-check", summary="Check a comment for spam", openapi_extra=FORM_BODY)
@@ -197,7 +236,7 @@ async def comment_check(request: Request) -> Response:
     if isinstance(found, Response):
         return found
     site, form = found
-    result = await porch_of(request).batcher.check(site, _without_key(form), "akismet")
+    result = await porch_of(request).batcher.check(site, _comment_fields(form), "akismet")
     verdict = result.verdict
     headers = {"X-akismet-guid": result.guid, "X-porch-score": f"{verdict.score:.4f}"}
     if verdict.discard:

@@ -85,6 +85,7 @@ class Created(BaseModel):
     created: str
     edit_token: str
     parent: int | None = None
+    avatar: str | None = Field(None, description="with the site's `avatars` on: the avatar hash")
 
 
 class CommentOut(BaseModel):
@@ -97,6 +98,7 @@ class CommentOut(BaseModel):
     website: str | None
     html: str
     likes: int
+    moderator: bool = Field(False, description="a reply a moderator posted from the dashboard, as the site")
     avatar: str | None = None
     text: str | None = None
     replies: list[CommentOut] = []
@@ -142,7 +144,7 @@ async def post_comment(body: NewComment, request: Request) -> Response:
     else:
         headers, draft = await run_in_threadpool(_draft, request, porch, body)
     made = await porch.poster.post(draft)
-    answer = json_response({name: made[name] for name in Created.model_fields}, 201, headers)
+    answer = json_response({k: made[k] for k in Created.model_fields if k in made}, 201, headers)
     answer.set_cookie(
         f"{EDIT_COOKIE}{made['id']}",
         made["edit_token"],
@@ -242,6 +244,7 @@ def _nest(roots: Sequence[Any], replies: Sequence[Any], sort: str, avatars: bool
                 "website": row.website if status == "approved" else None,
                 "html": row.html,
                 "likes": row.likes,
+                "moderator": bool(row.moderator),
                 "replies": [],
             }
             if avatars:

@@ -74,6 +74,7 @@ T: dict[str, dict[str, Any]] = {
         "k_ip": "The IP address stored with a comment: {ip} — then it is cut to its network (the last part removed) and the user agent deleted.",
         "k_log": "The spam filter's log of each check: the full submission for {raw}; the IP address in it for {logip}; after that only counts.",
         "c_edit": "A cookie porch_edit_ID (one per comment you post), holding the key to edit or delete it; it expires after {days}. The widget keeps the same key in your browser's local storage until you clear it.",
+        "c_remember": "If you tick “Remember me in this browser” under the comment form, your name, e-mail address and website are kept only in your own browser (its local storage) to fill in the form next time, and unticking the box removes them.",
         "c_none": "No tracking or advertising cookies, and no requests to other servers.",
         "r_list": [
             "To know what is stored about you, and to get a copy.",
@@ -120,6 +121,7 @@ T: dict[str, dict[str, Any]] = {
         "k_ip": "Die mit einem Kommentar gespeicherte IP-Adresse: {ip} – danach wird sie auf ihr Netz gekürzt (der letzte Teil entfernt) und der User-Agent gelöscht.",
         "k_log": "Das Protokoll des Spamfilters zu jeder Prüfung: die vollständige Einsendung {raw}; die IP-Adresse darin {logip}; danach nur Zählwerte.",
         "c_edit": "Ein Cookie porch_edit_ID (eines je Kommentar) mit dem Schlüssel zum Bearbeiten oder Löschen; es ist {days} lang gültig. Das Widget hält denselben Schlüssel im lokalen Speicher Ihres Browsers, bis Sie ihn leeren.",
+        "c_remember": "Wenn Sie unter dem Kommentarformular „In diesem Browser merken“ ankreuzen, werden Name, E-Mail-Adresse und Website nur in Ihrem eigenen Browser (in dessen lokalem Speicher) aufbewahrt, um das Formular beim nächsten Mal auszufüllen; wenn Sie das Kästchen abwählen, werden sie gelöscht.",
         "c_none": "Keine Tracking- oder Werbe-Cookies und keine Anfragen an andere Server.",
         "r_list": [
             "Auskunft, was über Sie gespeichert ist, und eine Kopie davon.",
@@ -166,6 +168,7 @@ T: dict[str, dict[str, Any]] = {
         "k_ip": "L'adresse IP enregistrée avec un commentaire : {ip} — ensuite elle est réduite à son réseau (dernière partie retirée) et l'agent utilisateur effacé.",
         "k_log": "Le journal du filtre pour chaque vérification : l'envoi complet {raw} ; l'adresse IP qu'il contient {logip} ; ensuite seulement des comptes.",
         "c_edit": "Un cookie porch_edit_ID (un par commentaire) contenant la clé pour le modifier ou le supprimer ; il expire après {days}. Le widget garde la même clé dans le stockage local de votre navigateur jusqu'à ce que vous l'effaciez.",
+        "c_remember": "Si vous cochez « Se souvenir de moi dans ce navigateur » sous le formulaire, votre nom, votre adresse e-mail et votre site web sont conservés uniquement dans votre propre navigateur (son stockage local) pour remplir le formulaire la prochaine fois ; décocher la case les efface.",
         "c_none": "Aucun cookie de suivi ou de publicité, et aucune requête vers d'autres serveurs.",
         "r_list": [
             "Savoir ce qui est enregistré sur vous et en obtenir une copie.",
@@ -212,6 +215,7 @@ T: dict[str, dict[str, Any]] = {
         "k_ip": "La dirección IP guardada con un comentario: {ip}; después se recorta a su red (se quita la última parte) y se borra el agente de usuario.",
         "k_log": "El registro del filtro de cada comprobación: el envío completo {raw}; la IP que contiene {logip}; después solo recuentos.",
         "c_edit": "Una cookie porch_edit_ID (una por comentario) con la clave para editarlo o borrarlo; caduca a los {days}. El widget guarda la misma clave en el almacenamiento local de tu navegador hasta que lo borres.",
+        "c_remember": "Si marcas «Recordarme en este navegador» bajo el formulario, tu nombre, correo electrónico y web se guardan solo en tu propio navegador (su almacenamiento local) para rellenar el formulario la próxima vez; al desmarcar la casilla se borran.",
         "c_none": "Ninguna cookie de seguimiento o publicidad, y ninguna petición a otros servidores.",
         "r_list": [
             "Saber qué se guarda sobre ti y obtener una copia.",
@@ -258,6 +262,7 @@ T: dict[str, dict[str, Any]] = {
         "k_ip": "O endereço IP guardado com um comentário: {ip}; depois é reduzido à sua rede (a última parte removida) e o agente de utilizador apagado.",
         "k_log": "O registo do filtro de cada verificação: o envio completo {raw}; o IP nele {logip}; depois apenas contagens.",
         "c_edit": "Um cookie porch_edit_ID (um por comentário) com a chave para o editar ou apagar; expira após {days}. O widget guarda a mesma chave no armazenamento local do navegador até o limpar.",
+        "c_remember": "Se marcar «Lembrar-me neste navegador» por baixo do formulário, o seu nome, email e site ficam guardados apenas no seu próprio navegador (no armazenamento local) para preencher o formulário da próxima vez; desmarcar a caixa apaga-os.",
         "c_none": "Nenhum cookie de rastreio ou publicidade, e nenhum pedido a outros servidores.",
         "r_list": [
             "Saber o que está guardado sobre si e obter uma cópia.",
@@ -387,7 +392,7 @@ h1{{font-size:1.5rem}}h2{{font-size:1.15rem;margin-top:1.6rem}}a{{color:#0b57d0}
 <h2>{t["why"]}</h2>{ul(purposes)}
 <h2>{t["where"]}</h2>{ul(where)}
 <h2>{t["keep"]}</h2>{ul(keep)}
-<h2>{t["cookies"]}</h2>{ul([e(t["c_edit"].format(days=span(EDIT_COOKIE_DAYS, code))), e(t["c_none"])])}
+<h2>{t["cookies"]}</h2>{ul([e(t["c_edit"].format(days=span(EDIT_COOKIE_DAYS, code))), e(t["c_remember"]), e(t["c_none"])])}
 <h2>{t["rights"]}</h2>{ul([e(r) for r in t["r_list"]])}<p>{e(t["r_how"].format(window=window))}</p>
 <h2>{t["contact"]}</h2><p id="contact">{t["c_site"].format(site=name, contact=shown) if contact else e(t["c_missing"].format(site=found.name or found.url))}</p>
 </main></body></html>"""

@@ -1,7 +1,8 @@
-"""What the embeddable widget needs from the server: its files, its site config, and the demo page.
+"""What the embeddable widget needs from the server: its files, its site config, avatars, the demo page.
 
     GET /js/embed.js, /js/embed.css      the widget (src/porch/web/), cached for a week, with ETag
     GET /api/v1/sites/{site}/config      public settings the form needs, plus a fresh signed timestamp
+    GET /api/v1/avatars/{hash}.svg       a commenter's generated avatar (domain/avatars.py), cached a year
     GET /demo/                           the demo article (only when `porch demo` set `demo_site`)
 
 The config answer is public (no e-mail, no key): which fields are required, the length limit, the
@@ -27,6 +28,7 @@ from fastapi.responses import HTMLResponse
 
 from ..context import porch_of
 from ..cors import allowed
+from ..domain.avatars import identicon
 from ..domain.sitesettings import CommentSettings
 from .common import json_response
 
@@ -87,6 +89,25 @@ def site_config(request: Request, site: str = SITE) -> Response:
             "notify": bool(conf.reply_notifications and porch.settings.mail_enabled),
         },
         headers=headers,
+    )
+
+
+@router.get(
+    "/api/v1/avatars/{key}.svg",
+    summary="A commenter's generated avatar (identicon) for the `avatar` hash of a comment",
+    response_class=Response,
+    responses={200: {"content": {"image/svg+xml": {}}}, 422: {"description": "not an avatar hash"}},
+)
+def avatar_svg(key: str = Path(..., min_length=32, max_length=32, pattern="^[0-9a-f]{32}$")) -> Response:
+    return Response(
+        identicon(key),
+        media_type="image/svg+xml",
+        headers={
+            "Cache-Control": "public, max-age=31536000, immutable",  # a pure function of the URL
+            "Content-Security-Policy": "default-src 'none'",
+            "X-Content-Type-Options": "nosniff",
+            "Cross-Origin-Resource-Policy": "cross-origin",
+        },
     )
 
 
