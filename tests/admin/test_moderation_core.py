@@ -251,6 +251,32 @@ def test_delete_keeps_the_comment_for_undo(server, store, make_site, moderator, 
         assert (parent["id"], "Ann", True) in public_ids(c, site)
 
 
+def test_a_reply_as_the_site_says_moderator_in_every_read(server, make_site, moderator, post_comment):
+    """The widget badges the site's own replies: the list, the one-comment read and the moderation
+    queue's rows say `moderator`; a reader's comment never does."""
+    site, key = make_site()
+    made = post_comment(site, HAM)
+    r = moderator(site).post(
+        f"/admin/{site.public_id}/comments/{made['id']}/reply", headers=JSON, data={"text": "Thank you!"}
+    )
+    assert r.status_code == 200, r.text
+    reply = r.json()["reply"]["id"]
+    with server.client() as c:
+        [node] = c.get("/api/v1/comments", params={"site": site.public_id, "uri": "/post/1"}).json()[
+            "comments"
+        ]
+        assert node["moderator"] is False and [(n["id"], n["moderator"]) for n in node["replies"]] == [
+            (reply, True)
+        ]
+        assert c.get(f"/api/v1/comments/{reply}").json()["moderator"] is True
+        assert c.get(f"/api/v1/comments/{made['id']}").json()["moderator"] is False
+        held = post_comment(site, HAM + " (held)", uri="/post/2")
+        auth = {"Authorization": f"Bearer {key}"}
+        assert c.post(f"/api/v1/comments/{held['id']}/spam", headers=auth).status_code == 200
+        queue = c.get("/api/v1/moderation", params={"status": "spam"}, headers=auth).json()["comments"]
+        assert [(q["id"], q["moderator"]) for q in queue] == [(held["id"], False)]
+
+
 def test_reply_as_the_site(server, store, make_site, moderator, post_comment):
     site, _ = make_site()
     mod = moderator(site)

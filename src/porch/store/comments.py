@@ -338,7 +338,7 @@ class CommentStore:
         """Comments of a site in one status, newest first (the moderation queue)."""
         with self.engine.connect() as conn:
             return conn.execute(
-                select(t.comments, t.threads.c.uri)
+                select(t.comments, t.threads.c.uri, BY_MODERATOR)
                 .join(t.threads, t.threads.c.id == c.thread_id)
                 .where(c.site_id == site_id, c.status == status)
                 .order_by(c.id.desc())

@@ -143,7 +143,7 @@ class Discussion:
             "author": row.author if row.status != "deleted" else "",
             "html": row.html,
             "likes": row.likes,
-            "moderator": bool(getattr(row, "moderator", False)),  # the moderation queue's rows lack it
+            "moderator": bool(row.moderator),
             "website": row.website if row.status == "approved" and row.website else None,
         }
         if conf.avatars:
