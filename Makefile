@@ -1,21 +1,36 @@
-# The two commands a newcomer needs: `make test` and (with the server) `make demo`.
+# The commands a newcomer needs: `make test`, `make lint` and (with the server) `make demo`.
 PYTHON ?= python3
 VENV   := .venv
 BIN    := $(VENV)/bin
 DATA   ?= ../shared/data
 
-.PHONY: install test demo check model bench clean
+.PHONY: install test lint demo check model bench clean
 
+# porch itself; the test and lint tools go into the same venv only when `make test` / `make lint` ask.
 $(BIN)/porch: pyproject.toml
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/pip install -q --upgrade pip
+	$(BIN)/pip install -q -e .
+	touch $@
+
+$(VENV)/.test-tools: $(BIN)/porch pyproject.toml
 	$(BIN)/pip install -q -e '.[test]'
+	touch $@
+
+$(VENV)/.lint-tools: $(BIN)/porch pyproject.toml
+	$(BIN)/pip install -q -e '.[lint]'
 	touch $@
 
 install: $(BIN)/porch
 
-test: install
+test: $(VENV)/.test-tools
 	$(BIN)/python -m pytest -n 2 $(PYTEST_ARGS)
+
+# ruff (rules and their reasons in pyproject.toml), the formatter's verdict, and mypy on src/porch.
+lint: $(VENV)/.lint-tools
+	$(BIN)/ruff check src tests
+	$(BIN)/ruff format --check src tests bench
+	$(BIN)/mypy
 
 # The first run: a demo article with the comment widget at http://127.0.0.1:8000/demo/ (SQLite in porch-data/).
 demo: install
@@ -29,10 +44,10 @@ check: install
 model: install
 	$(BIN)/porch train $(DATA)/youtube $(DATA)/sms --out src/porch/data/default-model.porch
 
-bench: install
+bench: $(VENV)/.test-tools
 	$(BIN)/python bench/engine.py
 	$(BIN)/python bench/widget_size.py
 	$(BIN)/python bench/dashboard.py
 
 clean:
-	rm -rf $(VENV) .pytest_cache build *.egg-info src/*.egg-info
+	rm -rf $(VENV) .pytest_cache .mypy_cache .ruff_cache build *.egg-info src/*.egg-info

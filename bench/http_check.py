@@ -329,7 +329,7 @@ def main() -> None:
 Non-2xx answers during the wrk runs: {errors}. Each comment-check does the whole job: parse the form,
 look up the key (cached 1 s), normalise, read reputation/near-duplicates/recent traffic from
 SQLite, run the engine, queue the check-log row (written in batches of 50 ms). Concurrent checks
-in one worker are checked together (server/batcher.py: one history read of three statements and
+in one worker are checked together (server/domain/batching.py: one history read of three statements and
 one `Engine.check_many` per batch; a lone request is a batch of one, taken at once), so the cost
 per check falls as the load rises. The wrk comments come from 64 networks, so every network is
 in a burst (the burst count reads up to 100 rows per network and batch).

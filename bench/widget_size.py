@@ -3,7 +3,7 @@
 Two measures, written into the `widget` section of docs/benchmarks.md:
 
 1. **The files**: src/porch/web/embed.js + embed.css gzipped at level 9 (what a compressing proxy
-   sends; `porch serve` itself does not compress), and one generated avatar (avatars.py).
+   sends; `porch serve` itself does not compress), and one generated avatar (server/domain/avatars.py).
 2. **A page load**: a real `porch demo` (its seeded thread of six comments, plus three posted here
    with e-mail addresses so that their avatars are drawn), the demo article opened in Debian's
    Chromium, and every response from porch after the article itself counted — script, stylesheet,
@@ -50,7 +50,7 @@ def gz(data: bytes) -> int:
 
 def files() -> tuple[list[str], int]:
     sys.path.insert(0, str(ROOT / "src"))
-    from porch.server.avatars import identicon
+    from porch.server.domain.avatars import identicon
 
     js, css = (WEB / "embed.js").read_bytes(), (WEB / "embed.css").read_bytes()
     avatar = identicon(hashlib.sha256(b"ann@example.org").hexdigest()[:32]).encode()

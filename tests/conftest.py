@@ -1,23 +1,12 @@
-"""Loads tests/server/conftest.py once, as the module `porch_server_fixtures`, for every directory.
+"""The suite's fixtures, for every directory: support/fixtures.py, registered as a pytest plugin.
 
-The service tests' fixtures (real `porch serve` processes on SQLite and PostgreSQL) and helpers are
-shared by tests/comments, tests/admin, tests/mail and tests/browser. None of these directories is a
-package and each has a conftest.py, so they cannot import one another's; they take the one copy
-from `sys.modules["porch_server_fixtures"]` instead. This file defines no fixtures itself.
+The helpers behind them (servers, databases, `wait_for`, `store_for`, …) are in support/servers.py;
+a test or a directory's conftest.py imports them from there (`from support.servers import …`).
 """
 
-from __future__ import annotations
+pytest_plugins = ["support.fixtures"]
 
-import importlib.util
-import sys
-from pathlib import Path
 
-NAME = "porch_server_fixtures"
-
-if NAME not in sys.modules:
-    _spec = importlib.util.spec_from_file_location(
-        NAME, Path(__file__).resolve().parent / "server" / "conftest.py"
-    )
-    _module = importlib.util.module_from_spec(_spec)
-    sys.modules[NAME] = _module
-    _spec.loader.exec_module(_module)
+def pytest_configure(config):
+    """Load porch_server_fixtures.py, the helpers' old name, for tests written against it."""
+    import porch_server_fixtures  # noqa: F401 - imported for sys.modules, after the plugin

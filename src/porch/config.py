@@ -10,7 +10,8 @@ IP networks and e-mail addresses) is generated once and kept in the data directo
 Losing that file invalidates every API key and every reputation record, so back it up with the
 database; setting `PORCH_SECRET_KEY` explicitly is the way to share one secret between machines.
 
-Only the server imports this module (through `porch serve` and `porch site`), never the engine.
+The CLI and the server read it; the store only borrows `normalise_database_url`; the engine never
+imports it (docs/architecture.md: the engine imports nothing of porch).
 """
 
 from __future__ import annotations

@@ -11,13 +11,15 @@ import pytest
 
 from porch.store.accounts import AccountError
 
+from support.servers import SECRET
+
 HAM = "Thanks for the thoughtful write-up, I learned a lot from the section on soil."
 
 
 def porch(server, *args, stdin: str | None = None) -> subprocess.CompletedProcess:
     env = {
         **os.environ,
-        "PORCH_SECRET_KEY": sys.modules["porch_server_fixtures"].SECRET,
+        "PORCH_SECRET_KEY": SECRET,
         "PORCH_DATA_DIR": str(server.data_dir),
     }
     return subprocess.run(
@@ -104,10 +106,9 @@ def test_password_change_ends_every_session(accounts):
 
 
 def test_failed_logins_are_throttled_per_address(accounts):
-    from porch.server.auth import ADDRESS_FREE_FAILURES, Auth, LoginRefused
-    from porch.server.identity import TrustedProxies
+    from porch.server.domain.auth import ADDRESS_FREE_FAILURES, Auth, LoginRefused
 
-    auth = Auth(accounts, TrustedProxies(""))
+    auth = Auth(accounts)
     accounts.create("throttle@example.org", "the right password")
     for i in range(ADDRESS_FREE_FAILURES):
         with pytest.raises(LoginRefused) as refused:
@@ -127,10 +128,9 @@ def test_failed_logins_are_throttled_per_address(accounts):
 
 
 def test_failed_logins_are_throttled_per_network(accounts):
-    from porch.server.auth import NETWORK_FREE_FAILURES, Auth, LoginRefused
-    from porch.server.identity import TrustedProxies
+    from porch.server.domain.auth import NETWORK_FREE_FAILURES, Auth, LoginRefused
 
-    auth = Auth(accounts, TrustedProxies(""))
+    auth = Auth(accounts)
     for i in range(NETWORK_FREE_FAILURES + 1):
         with pytest.raises(LoginRefused):
             auth.login(f"spray{i}@example.org", "guess 1234567", "192.0.2.77")

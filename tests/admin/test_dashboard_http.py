@@ -21,9 +21,8 @@ HAM = "Thanks for writing this up, the part about the garden path was really use
 
 
 def status_of(store, comment_id: int) -> str | None:
-    from porch.store.comments import CommentStore
 
-    row = CommentStore(store.engine).get(comment_id)
+    row = store.comments.get(comment_id)
     return row.status if row is not None else None
 
 
@@ -355,10 +354,10 @@ def test_settings_are_validated_and_saved(server, store, make_site, moderator):
         r = owner.client.post(f"/admin/{s}/settings", data={**good, **bad})
         assert r.status_code == 422, bad
         assert message in r.text, bad
-    assert store.site(site.id).settings.get("comments", {}).get("moderation") is None  # nothing saved
+    assert store.sites.get(site.id).settings.get("comments", {}).get("moderation") is None  # nothing saved
     r = owner.client.post(f"/admin/{s}/settings", data=good)
     assert r.status_code == 303
-    saved = store.site(site.id).settings
+    saved = store.sites.get(site.id).settings
     assert saved["comments"]["moderation"] == "links" and saved["comments"]["edit_window_seconds"] == 300
     assert saved["comments"]["require_name"] is True and saved["comments"]["require_email"] is False
     assert saved["comments"]["allowed_origins"] == [site.url.lower(), "https://mirror.example.org"]
@@ -475,7 +474,7 @@ def test_an_owner_sets_shorter_retention_for_the_site(server, store, make_site, 
         data={**base, "deleted_retention_days": "7", "comment_ip_retention_days": "1.5"},
     )
     assert r.status_code == 303, r.text
-    saved = store.site(site.id).settings["comments"]
+    saved = store.sites.get(site.id).settings["comments"]
     assert saved["deleted_retention_days"] == 7 and saved["comment_ip_retention_days"] == 1.5
     r = owner.client.post(f"/admin/{s}/settings", data={**base, "deleted_retention_days": "-1"})
     assert r.status_code == 422 and "between 0 and 3,650 days" in r.text
@@ -484,5 +483,5 @@ def test_an_owner_sets_shorter_retention_for_the_site(server, store, make_site, 
         data={**base, "deleted_retention_days": "", "comment_ip_retention_days": "1.5"},
     )
     assert r.status_code == 303
-    saved = store.site(site.id).settings["comments"]
+    saved = store.sites.get(site.id).settings["comments"]
     assert saved["deleted_retention_days"] is None  # blank: the server's period again

@@ -5,7 +5,6 @@ reaches only one's own actions on the site it is asked on; delete can be undone;
 
 from __future__ import annotations
 
-import sys
 from datetime import datetime, timezone
 
 import pytest
@@ -13,16 +12,16 @@ from sqlalchemy import select
 
 from porch.store import schema as t
 
+from support.servers import SECRET, start_server, wait_for
+
 
 @pytest.fixture(scope="module")
 def second_server(backend, server, store):
-    """Another worker on the same database (with the server's secret: the fixtures module may have
-    been loaded twice, by two conftests, each with its own random secret)."""
-    fixtures = sys.modules["porch_server_fixtures"]
-    s = fixtures.start_server(
+    """Another worker on the same database, for this module alone."""
+    s = start_server(
         server.database_url,
         backend.tmp / "second-moderation",
-        env={"PORCH_SECRET_KEY": store._secret.decode()},
+        env={"PORCH_SECRET_KEY": SECRET},
     )
     yield s
     s.stop()
@@ -58,7 +57,7 @@ def public_ids(c, site, uri="/post/1"):
 
 def counts_today(store, site):
     today = datetime.now(timezone.utc).date()
-    return store.counts(site.id, today, today)
+    return store.checks.counts(site.id, today, today)
 
 
 def probe(c, key, site, email):
@@ -148,7 +147,7 @@ def test_undo_restores_the_status_and_takes_the_lesson_back(
         assert after["score"] == pytest.approx(before["score"], abs=1e-2)
         assert counts_today(store, site) == counts_before
         # the other worker replays the same log and steps back too
-        assert sys.modules["porch_server_fixtures"].wait_for(
+        assert wait_for(
             lambda: abs(probe(c2, key, site, email)["model_score"] - before["model_score"]) < 1e-3
         )
 
@@ -250,6 +249,32 @@ def test_delete_keeps_the_comment_for_undo(server, store, make_site, moderator, 
         ) in shown  # an anonymous placeholder
         assert undo(mod, site).json()["undone"]["status"] == "approved"
         assert (parent["id"], "Ann", True) in public_ids(c, site)
+
+
+def test_a_reply_as_the_site_says_moderator_in_every_read(server, make_site, moderator, post_comment):
+    """The widget badges the site's own replies: the list, the one-comment read and the moderation
+    queue's rows say `moderator`; a reader's comment never does."""
+    site, key = make_site()
+    made = post_comment(site, HAM)
+    r = moderator(site).post(
+        f"/admin/{site.public_id}/comments/{made['id']}/reply", headers=JSON, data={"text": "Thank you!"}
+    )
+    assert r.status_code == 200, r.text
+    reply = r.json()["reply"]["id"]
+    with server.client() as c:
+        [node] = c.get("/api/v1/comments", params={"site": site.public_id, "uri": "/post/1"}).json()[
+            "comments"
+        ]
+        assert node["moderator"] is False and [(n["id"], n["moderator"]) for n in node["replies"]] == [
+            (reply, True)
+        ]
+        assert c.get(f"/api/v1/comments/{reply}").json()["moderator"] is True
+        assert c.get(f"/api/v1/comments/{made['id']}").json()["moderator"] is False
+        held = post_comment(site, HAM + " (held)", uri="/post/2")
+        auth = {"Authorization": f"Bearer {key}"}
+        assert c.post(f"/api/v1/comments/{held['id']}/spam", headers=auth).status_code == 200
+        queue = c.get("/api/v1/moderation", params={"status": "spam"}, headers=auth).json()["comments"]
+        assert [(q["id"], q["moderator"]) for q in queue] == [(held["id"], False)]
 
 
 def test_reply_as_the_site(server, store, make_site, moderator, post_comment):

@@ -9,14 +9,20 @@ from datetime import date, datetime, timezone
 import pytest
 from sqlalchemy import func, select
 
-from porch.server.reportcard import chart_svg
+from porch.server.routes.admin.chart import chart_svg
 from porch.store import schema as t
-from porch.store.reportcard import report_card
 
 TODAY = date(2030, 1, 30)  # the window: 2030-01-01 … 2030-01-30
-ZERO = dict(
-    checks=0, ham=0, spam=0, discard=0, missed_spam=0, false_positives=0, submitted_spam=0, submitted_ham=0
-)
+ZERO = {
+    "checks": 0,
+    "ham": 0,
+    "spam": 0,
+    "discard": 0,
+    "missed_spam": 0,
+    "false_positives": 0,
+    "submitted_spam": 0,
+    "submitted_ham": 0,
+}
 
 
 def seed(store, site_id, day, **counts):
@@ -50,7 +56,7 @@ def seeded(store, make_site):
 
 
 def test_figures_match_the_hand_count(store, seeded):
-    card = report_card(store.engine, seeded.id, TODAY)
+    card = store.reports.card(seeded.id, TODAY)
     assert (card.first, card.last, len(card.days)) == (date(2030, 1, 1), TODAY, 30)
     by_day = {d.day: d for d in card.days}
     # per day: comments, spam caught (spam + discard − fp), ham passed (ham − missed), fp, missed
@@ -99,12 +105,12 @@ def test_figures_match_the_hand_count(store, seeded):
 
 
 def test_a_shorter_window_and_an_empty_one(store, seeded, make_site):
-    week = report_card(store.engine, seeded.id, TODAY, days=7)
+    week = store.reports.card(seeded.id, TODAY, days=7)
     assert len(week.days) == 7 and week.comments == 5 and week.spam_caught == 0
     assert week.precision is None  # nothing called spam: nothing to be precise about
     assert week.recall == 0.0  # two missed, none caught
     empty, _ = make_site()
-    card = report_card(store.engine, empty.id, TODAY)
+    card = store.reports.card(empty.id, TODAY)
     assert card.comments == 0 and card.precision is None and card.recall is None
 
 
@@ -119,19 +125,19 @@ def test_is_test_checks_count_nowhere(server, store, make_site):
                 json={"comment_content": "A fine article, thank you.", "is_test": is_test},
             )
             assert r.status_code == 200
-    from porch_server_fixtures import wait_for
+    from support.servers import wait_for
 
-    assert wait_for(lambda: report_card(store.engine, site.id, today).comments >= 1)
+    assert wait_for(lambda: store.reports.card(site.id, today).comments >= 1)
     with store.engine.connect() as conn:
         logged = conn.execute(
             select(func.count()).select_from(t.checks).where(t.checks.c.site_id == site.id)
         ).scalar()
     assert logged == 2  # both are in the check log …
-    assert report_card(store.engine, site.id, today).comments == 1  # … one is a comment
+    assert store.reports.card(site.id, today).comments == 1  # … one is a comment
 
 
 def test_chart_is_svg_with_a_labelled_group_per_day(store, seeded):
-    card = report_card(store.engine, seeded.id, TODAY)
+    card = store.reports.card(seeded.id, TODAY)
     svg = chart_svg(card)
     root = ET.fromstring(svg)  # well-formed XML
     ns = "{http://www.w3.org/2000/svg}"

@@ -7,7 +7,7 @@ from __future__ import annotations
 import pytest
 from sqlalchemy import select
 
-from porch.server.discussion import CommentSettings, validate_settings
+from porch.server.domain.sitesettings import CommentSettings, validate_settings
 from porch.store import schema as t
 
 HAM = "Thanks for the thoughtful write-up, I learned a lot from the section on soil."

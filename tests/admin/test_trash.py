@@ -4,12 +4,11 @@ e-mail) for the dashboard's deleted queue and for undo, and is erased after
 
 from __future__ import annotations
 
-import sys
-
 import pytest
 
-fixtures = sys.modules["porch_server_fixtures"]  # loaded by conftest.py (tests/server's fixtures)
-start_server, store_for, wait_for = fixtures.start_server, fixtures.store_for, fixtures.wait_for
+from support import servers
+from support.servers import start_server, store_for, wait_for
+
 HAM = "Thanks for the thoughtful write-up, I learned a lot from the section on soil."
 
 
@@ -26,10 +25,9 @@ def trash_server(backend):
 
 def test_moderator_delete_keeps_the_comment_until_its_retention_ends(trash_server):
     store = store_for(trash_server.database_url)
-    site, key = store.add_site("https://trash.example.org", "trash")
-    from porch.store.comments import CommentStore
+    site, key = store.sites.add("https://trash.example.org", "trash")
 
-    comments = CommentStore(store.engine)
+    comments = store.comments
     mod = {"Authorization": f"Bearer {key}"}
     with trash_server.client() as c:
 
@@ -84,13 +82,12 @@ def sweeping_server(backend):
 
 def test_a_site_may_keep_less_than_the_server(sweeping_server):
     store = store_for(sweeping_server.database_url)
-    from porch.store.comments import CommentStore
 
-    comments = CommentStore(store.engine)
-    brief, _ = fixtures.comment_site(
+    comments = store.comments
+    brief, _ = servers.comment_site(
         store, comment_ip_retention_days=2 / 86400, deleted_retention_days=2 / 86400
     )
-    usual, _ = fixtures.comment_site(store)
+    usual, _ = servers.comment_site(store)
     made = {}
     with sweeping_server.client() as c:
         for site in (brief, usual):
@@ -107,7 +104,7 @@ def test_a_site_may_keep_less_than_the_server(sweeping_server):
                 },
             )
             made[site.id] = (r.json()["id"], gone.json()["id"])
-            key = store.new_key(site.public_id)[1]
+            key = store.sites.new_key(site.public_id)[1]
             assert (
                 c.delete(
                     f"/api/v1/comments/{made[site.id][1]}", headers={"Authorization": f"Bearer {key}"}

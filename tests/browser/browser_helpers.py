@@ -5,10 +5,11 @@ from __future__ import annotations
 import os
 import shutil
 import subprocess
-import sys
 from pathlib import Path
 
 import pytest
+
+from support.servers import free_port, start_server, store_for
 
 ROOT = Path(__file__).resolve().parents[2]
 CHROMIUM = "/usr/bin/chromium"
@@ -30,10 +31,7 @@ RETENTION = {  # unusual values, so the privacy page test sees these and not the
     "PORCH_IP_RETENTION_DAYS": "4",
 }
 
-fixtures = sys.modules["porch_server_fixtures"]  # tests/server/conftest.py, loaded by tests/conftest.py
-start_server = fixtures.start_server
-store_for = fixtures.store_for
-free_port = fixtures.free_port
+__all__ = ["free_port", "start_server", "store_for"]
 
 ARTICLE = """<!doctype html>
 <html lang="{lang}"><head><meta charset="utf-8"><title>An article</title></head>

@@ -98,7 +98,7 @@ def pages(tmp_path_factory):
 @pytest.fixture
 def site(porch_store, pages):
     """A new site whose origin is the article server's: returns (site, api_key)."""
-    return porch_store.add_site(pages.url, "browser test " + uuid.uuid4().hex[:6], "own")
+    return porch_store.sites.add(pages.url, "browser test " + uuid.uuid4().hex[:6], "own")
 
 
 @pytest.fixture

@@ -39,13 +39,9 @@ COMMENTS = [
 
 def held_site(porch_store, site):
     """The site holds every comment for moderation; an owner account for it. Returns the e-mail."""
-    from porch.store.accounts import AccountStore
-    from porch.store.comments import CommentStore
 
-    CommentStore(porch_store.engine).save_site_settings(
-        site.id, {**site.settings, "comments": {"moderation": "all"}}
-    )
-    accounts = AccountStore.of(porch_store)
+    porch_store.sites.save_settings(site.id, {**site.settings, "comments": {"moderation": "all"}})
+    accounts = porch_store.accounts
     email = f"owner-{uuid.uuid4().hex[:8]}@example.org"
     account = accounts.create(email, PASSWORD)
     accounts.grant(account.id, site.id, "owner")
@@ -71,9 +67,8 @@ def log_in(page, porch, email):
 
 
 def status_of(porch_store, comment_id):
-    from porch.store.comments import CommentStore
 
-    return CommentStore(porch_store.engine).get(comment_id).status
+    return porch_store.comments.get(comment_id).status
 
 
 def test_approve_from_the_queue_then_spam_and_undo_with_the_keyboard(

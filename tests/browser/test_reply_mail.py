@@ -12,9 +12,9 @@ from email import message_from_bytes, policy
 import httpx
 import pytest
 from playwright.sync_api import expect
+from test_widget import HAM, box, open_article, post, read_like_a_person
 
 from browser_helpers import free_port, start_server, store_for
-from test_widget import HAM, box, open_article, post, read_like_a_person
 
 
 class Inbox:
@@ -66,7 +66,7 @@ def wait_for_mail(inbox, address, timeout=30.0):
 
 def test_ticking_notify_sends_a_confirmation_first(page, pages, mailing):
     server, store, inbox = mailing
-    site, _ = store.add_site(pages.url, "mail test " + uuid.uuid4().hex[:6], "own")
+    site, _ = store.sites.add(pages.url, "mail test " + uuid.uuid4().hex[:6], "own")
     address = f"reader-{uuid.uuid4().hex[:8]}@example.org"
     open_article(page, server, pages, site)
     notify = page.get_by_role("checkbox", name=re.compile("Notify me of replies"))
@@ -91,7 +91,7 @@ def test_ticking_notify_sends_a_confirmation_first(page, pages, mailing):
 
 def test_without_an_email_address_the_box_does_nothing(page, pages, mailing):
     server, store, inbox = mailing
-    site, _ = store.add_site(pages.url, "mail test " + uuid.uuid4().hex[:6], "own")
+    site, _ = store.sites.add(pages.url, "mail test " + uuid.uuid4().hex[:6], "own")
     open_article(page, server, pages, site)
     read_like_a_person(page)
     page.get_by_role("checkbox", name=re.compile("Notify me of replies")).check()

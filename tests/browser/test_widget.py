@@ -123,7 +123,7 @@ def test_typed_text_survives_a_server_that_is_down(browser, page, pages, tmp_pat
     server = start_server(f"sqlite:///{tmp_path / 'down.db'}", tmp_path / "down")
     try:
         store = store_for(server.database_url)
-        site, _ = store.add_site(pages.url, "down")
+        site, _ = store.sites.add(pages.url, "down")
         store.engine.dispose()
         open_article(page, server, pages, site)
     finally:
@@ -175,12 +175,9 @@ def test_no_serious_accessibility_violations(page, porch, pages, site):
 
 
 def test_privacy_page_lists_the_configured_retention(page, porch, pages, site, porch_store):
-    from porch.store.comments import CommentStore
 
     site, _key = site
-    CommentStore(porch_store.engine).save_site_settings(
-        site.id, {**site.settings, "contact": "privacy@example.org"}
-    )
+    porch_store.sites.save_settings(site.id, {**site.settings, "contact": "privacy@example.org"})
     open_article(page, porch, pages, site)
     link = page.get_by_role("link", name="Learn how your comment data is processed.")
     expect(page.locator(".porch-privacy")).to_contain_text("This site uses porch to reduce spam.")

@@ -101,11 +101,8 @@ def seed(porch, site, uri, text=HAM, author="Finn", email=None, parent=None, key
 def settings(porch_store, site, **comments) -> None:
     """Change the site's comment settings in its database (the dashboard's settings form does the
     same); the server sees the change within its one-second site cache."""
-    from porch.store.comments import CommentStore
-
-    store = CommentStore(porch_store.engine)
-    current = porch_store.site(site.id).settings
-    store.save_site_settings(
+    current = porch_store.sites.get(site.id).settings
+    porch_store.sites.save_settings(
         site.id, {**current, "comments": {**(current.get("comments") or {}), **comments}}
     )
     time.sleep(1.1)
@@ -113,10 +110,9 @@ def settings(porch_store, site, **comments) -> None:
 
 def moderator_reply(porch, porch_store, site, parent: int, text: str) -> int:
     """A reply from the dashboard (posted as the site), by a real moderator session; its id."""
-    from porch.server.auth import SESSION_COOKIE
-    from porch.store.accounts import AccountStore
+    from porch.server.routes.sessions import SESSION_COOKIE
 
-    accounts = AccountStore.of(porch_store)
+    accounts = porch_store.accounts
     account = accounts.create(f"mod-{uuid.uuid4().hex[:10]}@example.org", "correct horse battery staple")
     accounts.grant(account.id, site.id, "moderator")
     token = accounts.new_session(account.id)

@@ -1,8 +1,10 @@
-"""Helpers for the comment tests (a module of its own: `conftest` names two modules in this suite)."""
+"""Helpers for the comment tests (a module of its own: `conftest` names several modules in this suite)."""
 
 from __future__ import annotations
 
-import sys
+from support.servers import wait_for
+
+__all__ = ["post", "wait_for"]
 
 
 def post(client, site, text="Nice article, thank you.", **fields):
@@ -14,7 +16,3 @@ def post(client, site, text="Nice article, thank you.", **fields):
         **fields,
     }
     return client.post("/api/v1/comments", json=body)
-
-
-# the one copy, in tests/server/conftest.py (loaded by this directory's conftest.py first)
-wait_for = sys.modules["porch_server_fixtures"].wait_for

@@ -5,8 +5,6 @@ from __future__ import annotations
 
 from comment_helpers import post
 
-from porch.store.comments import comment_count
-
 HAM = "Thanks for the thoughtful write-up, I learned a lot from the section on soil."
 JSON = {"Content-Type": "application/json"}
 
@@ -19,7 +17,7 @@ def test_refusals_are_clear_and_store_nothing(server, store, make_site):
         elsewhere = post(c, other, HAM).json()
         gone = post(c, site, HAM, uri="/a").json()
         c.delete(f"/api/v1/comments/{gone['id']}")
-        before = comment_count(store.engine, site.id)
+        before = store.comments.count(site.id)
         cases = [
             (post(c, site, "x" * 201), 413, "longer than 200"),
             (post(c, site, "   "), 422, "empty"),
@@ -82,7 +80,7 @@ def test_refusals_are_clear_and_store_nothing(server, store, make_site):
         for response, status, words in cases:
             assert response.status_code == status, (status, words, response.text[:300])
             assert words in response.text, response.text[:300]
-        assert comment_count(store.engine, site.id) == before
+        assert store.comments.count(site.id) == before
         assert c.get("/api/v1/comments", params={"site": "nope", "uri": "/a"}).status_code == 404
         assert c.get("/api/v1/counts", params={"site": site.public_id}).status_code == 422
         assert c.patch("/api/v1/comments/999999999", json={"text": "x"}).status_code == 404

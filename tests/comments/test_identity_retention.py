@@ -8,9 +8,10 @@ from __future__ import annotations
 
 from sqlalchemy import select
 
-from comment_helpers import wait_for
-from porch.server.identity import TrustedProxies
+from porch.server.domain.identity import TrustedProxies
 from porch.store.schema import comments
+
+from comment_helpers import wait_for
 
 HAM = "Thanks for the thoughtful write-up, I learned a lot from the section on soil."
 
@@ -29,7 +30,7 @@ def test_forwarded_headers_only_from_trusted_proxies():
 
 
 def test_likes_and_ips_behind_a_trusted_proxy(proxy_server, proxy_store):
-    site, _ = proxy_store.add_site("https://proxied.example.org")
+    site, _ = proxy_store.sites.add("https://proxied.example.org")
     with proxy_server.client() as c:
         cid = c.post(
             "/api/v1/comments",
@@ -59,7 +60,7 @@ def test_likes_and_ips_behind_a_trusted_proxy(proxy_server, proxy_store):
 
 
 def test_discarded_spam_is_kept_as_spam_then_expires(proxy_server, proxy_store):
-    site, _ = proxy_store.add_site("https://discard.example.org")
+    site, _ = proxy_store.sites.add("https://discard.example.org")
     with proxy_server.client() as c:
         made = c.post(
             "/api/v1/comments",

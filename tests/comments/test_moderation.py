@@ -3,9 +3,9 @@ engine exactly as submit-spam / submit-ham do (feedback events, counts, and the 
 
 from __future__ import annotations
 
-from comment_helpers import post
+from porch.store.checks import day_range
 
-from porch.store.queries import day_range
+from comment_helpers import post
 
 # Spam to the shipped model, but not so blatant that one moderator's "ham" cannot overturn it (a
 # text the model is 99.9% sure of takes about three marks: see docs/reputation.md).
@@ -21,7 +21,7 @@ def submitted(store, site):
     from datetime import date
 
     first, last, _ = day_range(None, date.today())
-    counts = store.counts(site.id, first, last)
+    counts = store.checks.counts(site.id, first, last)
     return counts["submitted_spam"], counts["submitted_ham"]
 
 
@@ -136,7 +136,7 @@ def test_website_is_linked_only_on_approved_comments(server, make_site):
 
 
 def test_links_mode_sees_every_kind_of_link():
-    from porch.server.render import has_links
+    from porch.server.domain.render import has_links
 
     assert not has_links(HAM)
     for text in (

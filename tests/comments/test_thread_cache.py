@@ -35,7 +35,6 @@ def ids(body) -> list:
 
 
 def test_every_change_is_visible_on_the_next_read(server, store, make_site):
-    from porch.store.comments import CommentStore
 
     site, key = make_site()
     moderator = {"Authorization": f"Bearer {key}"}
@@ -59,7 +58,7 @@ def test_every_change_is_visible_on_the_next_read(server, store, make_site):
         assert ids(page(reader, site)) == [(top["id"], [reply["id"]])]
 
         # another process (another worker) changes the comment in the database
-        comments = CommentStore(store.engine)
+        comments = store.comments
         assert comments.change(comments.get(top["id"]), html="<p>changed by another worker</p>")
         assert page(reader, site)["comments"][0]["html"] == "<p>changed by another worker</p>"
 

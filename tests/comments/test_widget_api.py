@@ -1,11 +1,12 @@
-"""What the widget asks of the server: its files, the public site config, the signed form timestamp."""
+"""What the widget asks of the server: its files, the public site config, the signed form timestamp,
+the generated avatars."""
 
 from __future__ import annotations
 
 import gzip
 import re
 
-from porch.server.formstamp import make_stamp, read_stamp
+from porch.server.domain.signing import make_stamp, read_stamp
 
 HAM = "Thanks for writing this up, the part about the garden path was really useful to me."
 
@@ -36,6 +37,32 @@ def test_config_says_what_the_form_needs(server, make_site):
             ).status_code
             == 403
         )
+
+
+def test_generated_avatars(server, make_site):
+    """With avatars on, a new comment's answer carries its avatar hash (the widget shows it at once)
+    and /api/v1/avatars/HASH.svg draws it, the same for the same address; with them off, no hash."""
+    site, _ = make_site(avatars=True)
+    plain, _ = make_site()
+    with server.client() as c:
+        body = {"site": site.public_id, "uri": "/avatars", "author": "Ann", "text": HAM}
+        ann = c.post("/api/v1/comments", json={**body, "email": "ann@example.org"}).json()
+        again = c.post("/api/v1/comments", json={**body, "email": "ann@example.org", "parent": ann["id"]})
+        ben = c.post("/api/v1/comments", json={**body, "email": "ben@example.org"}).json()
+        assert re.fullmatch(r"[0-9a-f]{32}", ann["avatar"]) and again.json()["avatar"] == ann["avatar"]
+        assert ben["avatar"] != ann["avatar"]
+        svg = c.get(f"/api/v1/avatars/{ann['avatar']}.svg")
+        assert svg.status_code == 200 and svg.headers["content-type"].startswith("image/svg+xml")
+        assert (
+            svg.text.startswith("<svg")
+            and "<script" not in svg.text
+            and "immutable" in svg.headers["cache-control"]
+        )
+        assert svg.text != c.get(f"/api/v1/avatars/{ben['avatar']}.svg").text
+        for bad in ("not-a-hash", "A" * 32, "0" * 31):
+            assert c.get(f"/api/v1/avatars/{bad}.svg").status_code == 422, bad
+        off = c.post("/api/v1/comments", json={**body, "site": plain.public_id, "email": "ann@example.org"})
+        assert off.status_code == 201 and "avatar" not in off.json()
 
 
 def test_signed_timestamp_is_verified(server, make_site):

@@ -14,7 +14,7 @@ from pathlib import Path
 
 import pytest
 
-from porch.server.render import render
+from porch.server.domain.render import render
 
 VECTORS = [
     line.replace("\\n", "\n").replace("\\t", "\t").replace("\\u0000", "\x00")

@@ -27,7 +27,7 @@ def test_links_from_text_html_and_bbcode():
         'See <a href="http://www.Shop.example.co.uk/x">my shop</a>, '
         "[url=http://spam.example.ru]cheap[/url], https://one.example.com/a?b=1 and murdev.com."
     )
-    links = {(l.source, l.domain, l.anchor) for l in extract_links(content)}
+    links = {(link.source, link.domain, link.anchor) for link in extract_links(content)}
     assert links == {
         ("html", "example.co.uk", "my shop"),
         ("bbcode", "example.ru", "cheap"),

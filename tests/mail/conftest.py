@@ -1,8 +1,8 @@
 """Fixtures for the e-mail tests: a real SMTP server (aiosmtpd) on loopback that keeps what it
 receives, and a real `porch serve` whose PORCH_SMTP_* settings point at it.
 
-The service fixtures of tests/server/conftest.py come from tests/conftest.py, as for tests/comments, so
-every test runs on SQLite and, with PORCH_TEST_POSTGRES_URL, PostgreSQL. Tests tell their mails
+The suite's fixtures (support/fixtures.py) give the backends, so every test runs on SQLite and,
+with PORCH_TEST_POSTGRES_URL, PostgreSQL; `make_site` here makes sites in the mail server's database. Tests tell their mails
 apart by recipient: each test makes its own site and addresses (uuid), so the shared inbox and the
 shared server do not couple them.
 """
@@ -15,9 +15,9 @@ import time
 from email import policy
 
 import pytest
-from mail_helpers import fixtures, free_port, mail_env, start_server, store_for
 
-backend = fixtures.backend
+from mail_helpers import free_port, mail_env, start_server, store_for
+from support.servers import comment_site
 
 
 class Inbox:
@@ -78,6 +78,6 @@ def mail_store(mail_server):
 @pytest.fixture
 def make_site(mail_store):
     def make(**comments):
-        return fixtures.comment_site(mail_store, "Test blog", **comments)
+        return comment_site(mail_store, "Test blog", **comments)
 
     return make

@@ -3,14 +3,12 @@
 from __future__ import annotations
 
 import re
-import sys
 import uuid
 
-fixtures = sys.modules["porch_server_fixtures"]  # tests/server/conftest.py, loaded by tests/conftest.py
-start_server = fixtures.start_server
-store_for = fixtures.store_for
-free_port = fixtures.free_port
-SECRET = fixtures.SECRET
+from support import servers
+from support.servers import SECRET, configure, free_port, start_server, store_for
+
+__all__ = ["SECRET", "configure", "free_port", "start_server", "store_for"]
 
 
 def mail_env(port: int) -> dict[str, str]:
@@ -27,17 +25,13 @@ def mail_env(port: int) -> dict[str, str]:
 
 def wait_for(predicate, timeout: float = 30.0, interval: float = 0.05):
     """Poll until predicate() is truthy (mail takes a sender round or two: 30 s by default)."""
-    return fixtures.wait_for(predicate, timeout, interval)
-
-
-configure = fixtures.configure
+    return servers.wait_for(predicate, timeout, interval)
 
 
 def add_member(store, site, address: str, role: str = "moderator") -> int:
     """An account (with a real argon2id password) that has `role` on the site."""
-    from porch.store.accounts import AccountStore
 
-    accounts = AccountStore.of(store)
+    accounts = store.accounts
     account = accounts.create(address, "a member's long password")
     accounts.grant(account.id, site.id, role)
     return account.id

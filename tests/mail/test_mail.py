@@ -12,6 +12,7 @@ from __future__ import annotations
 import time
 
 import httpx
+
 from mail_helpers import (
     SECRET,
     add_member,
@@ -37,9 +38,8 @@ def post(client, site, text, **fields):
 
 
 def status_of(store, comment_id):
-    from porch.store.comments import CommentStore
 
-    return CommentStore(store.engine).get(comment_id).status
+    return store.comments.get(comment_id).status
 
 
 def test_held_comment_notifies_moderators_and_the_link_publishes_it(mail_server, mail_store, smtp, make_site):
@@ -80,13 +80,12 @@ def test_held_comment_notifies_moderators_and_the_link_publishes_it(mail_server,
 def test_a_moderator_who_unsubscribed_turns_notices_back_on_in_the_dashboard(
     mail_server, mail_store, smtp, make_site
 ):
-    from porch.server.auth import SESSION_COOKIE
-    from porch.store.accounts import AccountStore
+    from porch.server.routes.sessions import SESSION_COOKIE
 
     site, _ = make_site(moderation="all")
     mod = address("mod")
     account_id = add_member(mail_store, site, mod)
-    accounts = AccountStore.of(mail_store)
+    accounts = mail_store.accounts
     token = accounts.new_session(account_id)
     csrf = accounts.session_secret(token)[:40]
     with mail_server.client() as c, mail_server.client(follow_redirects=False) as dash:
@@ -249,7 +248,7 @@ def test_digest_lists_held_comments(mail_server, mail_store, smtp, make_site):
 
 
 def test_bad_links_get_a_clear_4xx(mail_server, mail_store, make_site):
-    from porch.server.notify import Links
+    from porch.server.mail.links import Links
 
     site, _ = make_site()
     forge = Links(b"not the server's secret", mail_server.url)
@@ -283,13 +282,12 @@ def test_mail_queued_while_smtp_is_unreachable_goes_out_after_a_restart(backend,
     first = start_server(database, backend.tmp / "restart-1", env=dead)
     store = store_for(database)
     try:
-        site, _ = store.add_site("https://restart.example.org", "Restart blog")
+        site, _ = store.sites.add("https://restart.example.org", "Restart blog")
         site = configure(store, site, moderation="all")
         mod = address("mod")
         add_member(store, site, mod)
-        from porch.store.mail import MailStore
 
-        queue = MailStore(store.engine)
+        queue = store.mail
         with first.client() as c:
             post(c, site, "Held while the mail server is down.")
 
@@ -330,14 +328,13 @@ def test_no_smtp_no_mail(backend):
     server = start_server(database, backend.tmp / "nomail")
     store = store_for(database)
     try:
-        site, _ = store.add_site("https://quiet.example.org", "Quiet")
+        site, _ = store.sites.add("https://quiet.example.org", "Quiet")
         with server.client() as c:
             assert c.get(f"/api/v1/sites/{site.public_id}/config").json()["notify"] is False
             assert "sends no e-mail" in c.get(f"/privacy/{site.public_id}?lang=en").text
             post(c, site, HAM, email=address("ann"), notify=True)
-        from porch.store.mail import MailStore
 
-        assert MailStore(store.engine).unsent() == 0
+        assert store.mail.unsent() == 0
     finally:
         server.stop()
         store.engine.dispose()

@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+import json
 import uuid
+
+from support.servers import wait_for
 
 THANKS = b"Thanks for making the web a better place."
 HAM_TEXT = "Thank you for the recipe, I baked the bread this weekend and my family loved it."
@@ -37,6 +40,37 @@ def test_invalid_explains_why(server, new_site):
             r = c.post("/1.1/comment-check", data=data)
             assert (r.status_code, r.content) == (200, b"invalid"), data
             assert word in r.headers["x-akismet-debug-help"], (data, r.headers)
+
+
+def test_wordpress_settings_page_calls(server, new_site):
+    """WordPress's Akismet plugin reads the key's account and tests connectivity on its settings page."""
+    _, key = new_site()
+    with server.client() as c:
+        sub = c.post("/1.1/get-subscription", data={"key": key, "blog": "https://blog.example.org"})
+        assert sub.status_code == 200 and sub.headers["content-type"].startswith("application/json")
+        assert json.loads(sub.content)["status"] == "active"
+        bad = c.post("/1.1/get-subscription", data={"key": "0" * 32, "blog": "https://blog.example.org"})
+        assert (bad.status_code, bad.content) == (200, b"invalid") and bad.headers["x-akismet-debug-help"]
+        for r in (c.get("/1.1/test"), c.post("/1.1/test")):
+            assert (r.status_code, r.content) == (200, b"connected")
+
+
+def test_wordpress_hidden_field_is_the_honeypot(server, store, new_site):
+    """The plugin sends its form's hidden textarea as POST_ak_hp_textarea and never names it: filled,
+    it is honeypot evidence; a client that names another field keeps its own."""
+    site, key = new_site()
+    with server.client() as c:
+
+        def check(**fields):
+            r = c.post("/1.1/comment-check", data=form(key, comment_content=HAM_TEXT, **fields))
+            found = wait_for(lambda: store.checks.find(site.id, r.headers["x-akismet-guid"]), timeout=10)
+            return float(r.headers["x-porch-score"]), any("honeypot" in why for why in found.reasons)
+
+        filled, filled_caught = check(POST_ak_hp_textarea="http://casino.example")
+        empty, empty_caught = check(POST_ak_hp_textarea="")
+        _, named_caught = check(POST_ak_hp_textarea="http://casino.example", honeypot_field_name="hp", hp="")
+    assert filled_caught and filled > empty
+    assert not empty_caught and not named_caught
 
 
 def test_check_answers_true_false_with_guid(server, new_site):
@@ -149,14 +183,12 @@ def test_submit_answers_thanks_exactly(server, new_site):
 def test_charset_and_bad_encoding(server, new_site):
     _, key = new_site()
     with server.client() as c:
-        latin = "api_key={}&blog=b&user_ip=1.2.3.4&user_role=administrator&blog_charset=ISO-8859-1&comment_content=caf%E9".format(
-            key
-        )
+        latin = f"api_key={key}&blog=b&user_ip=1.2.3.4&user_role=administrator&blog_charset=ISO-8859-1&comment_content=caf%E9"
         r = c.post(
             "/1.1/comment-check", content=latin, headers={"Content-Type": "application/x-www-form-urlencoded"}
         )
         assert r.content == b"false"
-        bad = "api_key={}&blog=b&user_ip=1.2.3.4&comment_content=caf%E9%FF".format(key)
+        bad = f"api_key={key}&blog=b&user_ip=1.2.3.4&comment_content=caf%E9%FF"
         r = c.post(
             "/1.1/comment-check", content=bad, headers={"Content-Type": "application/x-www-form-urlencoded"}
         )
@@ -202,7 +234,7 @@ def test_is_test_checks_and_feedback_never_train(server, new_site, store):
         for _ in range(3):
             r = c.post("/1.1/submit-spam", data=form(key, comment_content=text, is_test="1"))
             assert r.content == THANKS
-        before = store.max_event_id()
+        before = store.checks.max_event_id()
         r = c.post(
             "/api/v1/check", headers={"Authorization": f"Bearer {key}"}, json={"comment_content": text}
         )
@@ -215,7 +247,7 @@ def test_is_test_checks_and_feedback_never_train(server, new_site, store):
         assert (
             conn.execute(select(feedback_events).where(feedback_events.c.site_id == site.id)).first() is None
         )
-    assert store.max_event_id() == before
+    assert store.checks.max_event_id() == before
 
 
 def test_recheck_is_not_a_copy_of_itself(server, new_site):

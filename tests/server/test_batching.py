@@ -17,9 +17,7 @@ from concurrent.futures import ThreadPoolExecutor
 import pytest
 
 from porch.engine.reputation import hashed_key
-from porch.server.service import CheckRequest
-
-from porch_server_fixtures import SECRET
+from porch.server.domain.checking import CheckRequest
 
 HAM = "Thank you for the recipe, I baked the bread this weekend and my family loved it."
 
@@ -49,37 +47,20 @@ def test_concurrent_checks_from_many_sites_get_their_own_answers(server, new_sit
     guids = [guid for *_, guid in answers]
     assert len(set(guids)) == len(guids)
     deadline = time.monotonic() + 10
-    while time.monotonic() < deadline and any(store.find_check(s.id, g) is None for s, *_, g in answers):
+    while time.monotonic() < deadline and any(store.checks.find(s.id, g) is None for s, *_, g in answers):
         time.sleep(0.05)  # the check log is written every 50 ms
     others = {s.id: [o for o, _ in sites if o.id != s.id] for s, _ in sites}
     for site, spam, _, _, guid in answers:
-        row = store.find_check(site.id, guid)
+        row = store.checks.find(site.id, guid)
         assert row is not None and row.verdict in (("spam", "discard") if spam else ("ham",))
-        assert all(store.find_check(other.id, guid) is None for other in others[site.id])
+        assert all(store.checks.find(other.id, guid) is None for other in others[site.id])
 
 
 # -- in process: the service itself, on the test database ------------------------------------
 
 
-@pytest.fixture(scope="module")
-def state(backend, tmp_path_factory):
-    from porch.config import load_settings
-    from porch.server.app import build_state
-
-    settings = load_settings(
-        database_url=backend.database("batching"),
-        data_dir=tmp_path_factory.mktemp("batching"),
-        secret_key=SECRET,
-    )
-    state = build_state(settings)
-    yield state
-    state["batcher"].stop()
-    state["checklog"].stop()
-    state["store"].engine.dispose()
-
-
-def _site(state):
-    site, _ = state["store"].add_site(f"https://{uuid.uuid4().hex[:8]}.example.org", "batch")
+def _site(in_process):
+    site, _ = in_process.store.sites.add(f"https://{uuid.uuid4().hex[:8]}.example.org", "batch")
     return site
 
 
@@ -90,15 +71,15 @@ def _codes(result) -> list[str]:
 CAMPAIGN = "Make money from home with this one simple trick, thousands of readers already earn weekly"
 
 
-def test_a_campaign_inside_one_batch_is_seen_by_its_later_copies(state):
-    a, b = _site(state), _site(state)
+def test_a_campaign_inside_one_batch_is_seen_by_its_later_copies(in_process):
+    a, b = _site(in_process), _site(in_process)
     requests = [
         CheckRequest(
             a, {"comment_content": CAMPAIGN, "user_ip": f"203.0.{i}.9", "permalink": f"{a.url}/p/{i}"}, "api"
         )
         for i in range(6)
     ] + [CheckRequest(b, {"comment_content": CAMPAIGN, "user_ip": "203.0.99.9"}, "api")]
-    results = state["service"].check_batch(requests)
+    results = in_process.checking.check_batch(requests)
     assert "campaign.copies" not in _codes(results[0]) + _codes(results[1]) + _codes(results[2])
     # from the fourth copy on, three earlier copies from three networks: a campaign
     assert all("campaign.copies" in _codes(r) for r in results[3:6])
@@ -108,8 +89,8 @@ def test_a_campaign_inside_one_batch_is_seen_by_its_later_copies(state):
     assert "campaign.copies" not in _codes(results[6])  # site B sees nothing of site A's copies
 
 
-def test_a_burst_inside_one_batch_counts_and_rechecks_do_not(state):
-    site = _site(state)
+def test_a_burst_inside_one_batch_counts_and_rechecks_do_not(in_process):
+    site = _site(in_process)
     texts = [f"Comment number {i} about the council meeting and the new bus timetable" for i in range(8)]
     requests = [
         CheckRequest(site, {"comment_content": t, "user_ip": "198.51.100.20"}, "akismet") for t in texts
@@ -122,7 +103,7 @@ def test_a_burst_inside_one_batch_counts_and_rechecks_do_not(state):
             "akismet",
         ),
     )
-    results = state["service"].check_batch(requests)
+    results = in_process.checking.check_batch(requests)
     burst = ["limits.burst" in _codes(r) for r in results]
     # from the 7th request on, five others from the network came before it (the recheck does not count)
     assert burst == [False] * 6 + [True] * 3
@@ -130,9 +111,9 @@ def test_a_burst_inside_one_batch_counts_and_rechecks_do_not(state):
     assert evidence.startswith("7 other comments")
 
 
-def test_a_broken_request_fails_alone(state):
-    site = _site(state)
-    results = state["service"].check_batch(
+def test_a_broken_request_fails_alone(in_process):
+    site = _site(in_process)
+    results = in_process.checking.check_batch(
         [
             CheckRequest(site, {"comment_content": HAM}, "api"),
             CheckRequest(site, None, "api"),  # type: ignore[arg-type]
@@ -143,9 +124,9 @@ def test_a_broken_request_fails_alone(state):
     assert isinstance(results[1], Exception)
 
 
-def test_a_batch_gives_the_verdicts_of_one_by_one_checks(state):
-    site = _site(state)
-    service = state["service"]
+def test_a_batch_gives_the_verdicts_of_one_by_one_checks(in_process):
+    site = _site(in_process)
+    service = in_process.checking
     comments = [
         {"comment_content": HAM, "user_ip": "192.0.2.1", "comment_author_email": "reader@example.org"},
         {
@@ -175,10 +156,10 @@ def test_a_batch_gives_the_verdicts_of_one_by_one_checks(state):
         assert together.guid != single.guid
 
 
-def test_service_hashes_keys_as_the_engine_does(state):
-    site = _site(state)
-    service = state["service"]
-    secret = state["store"].site_secret(site.id)
+def test_service_hashes_keys_as_the_engine_does(in_process):
+    site = _site(in_process)
+    service = in_process.checking
+    secret = in_process.store.sites.site_secret(site.id)
     for kind, key in [
         ("network", "198.51.100.0/24"),
         ("email", "ä@example.org"),
@@ -187,9 +168,9 @@ def test_service_hashes_keys_as_the_engine_does(state):
         assert service.hashed_key(site.id, kind, key) == hashed_key(secret, kind, key)
 
 
-def test_concurrent_checks_form_batches_and_a_lone_one_goes_at_once(state):
-    site = _site(state)
-    batcher = state["batcher"]
+def test_concurrent_checks_form_batches_and_a_lone_one_goes_at_once(in_process):
+    site = _site(in_process)
+    batcher = in_process.batcher
 
     async def run():
         before = (batcher.batches, batcher.checked)

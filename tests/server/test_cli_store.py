@@ -10,7 +10,7 @@ import sys
 
 import httpx
 
-from porch_server_fixtures import SECRET, wait_for
+from support.servers import SECRET, wait_for
 
 
 def porch(*args: str, env: dict | None = None, cwd=None) -> subprocess.CompletedProcess:

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from porch_server_fixtures import wait_for
+from support.servers import wait_for
 
 TEXT = "Our family bakery now delivers fresh sourdough and cinnamon rolls across the whole city"
 

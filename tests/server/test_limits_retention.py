@@ -2,12 +2,12 @@
 
 from __future__ import annotations
 
-from porch_server_fixtures import store_for, wait_for
+from support.servers import store_for, wait_for
 
 
 def test_rate_limit_answers_429_with_retry_after(strict_server):
     store = store_for(strict_server.database_url)
-    _, key = store.add_site("https://limits.example")
+    _, key = store.sites.add("https://limits.example")
     with strict_server.client() as c:
         answers = [
             c.post("/1.1/comment-check", data={"api_key": key, "blog": "b", "user_ip": "1.2.3.4"})
@@ -74,7 +74,7 @@ def test_oversized_and_malformed_bodies(server, new_site):
 
 def test_retention_purges_raw_submissions_and_keeps_counts(strict_server):
     store = store_for(strict_server.database_url)
-    site, key = store.add_site("https://retention.example")
+    site, key = store.sites.add("https://retention.example")
     with strict_server.client() as c:
         for i in range(3):
             r = c.post(

@@ -13,7 +13,7 @@ from pathlib import Path
 
 import pytest
 
-from porch_server_fixtures import ROOT
+from support.servers import ROOT
 
 CACHE = ROOT / ".cache" / "node"
 SCRIPT = Path(__file__).parent / "node" / "roundtrip.js"

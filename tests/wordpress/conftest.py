@@ -11,7 +11,7 @@ What the machine needs (WordPress, PHP, MariaDB) is installed and started by pro
 tests/browser does for Chromium). Only when that is impossible are the tests skipped, with what is
 missing — and never under CI (`CI` set), where a skip would hide that nothing was tested.
 
-porch is started here rather than taken from tests/server/conftest.py: it is one SQLite server,
+porch is started here rather than taken from tests/support/fixtures.py: it is one SQLite server,
 started with the real CLI like an owner would (`porch serve`, `porch site add`), and this directory
 should not depend on how the service tests build theirs.
 """
@@ -22,6 +22,7 @@ import os
 import shutil
 
 import pytest
+
 import wordpress_harness as wh
 
 

@@ -12,6 +12,7 @@ import os
 import re
 
 import pytest
+
 import wordpress_harness as wh
 from wordpress_harness import page_text, wait_for
 

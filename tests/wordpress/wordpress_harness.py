@@ -128,7 +128,7 @@ class Database:
     password: str
 
     @classmethod
-    def create(cls) -> "Database":
+    def create(cls) -> Database:
         name = "porch_wp_" + secrets.token_hex(5)
         password = secrets.token_urlsafe(18)
         sql(
@@ -162,7 +162,7 @@ class Porch:
     _engine: object = None
 
     @classmethod
-    def start(cls, data_dir: Path, port: int | None = None) -> "Porch":
+    def start(cls, data_dir: Path, port: int | None = None) -> Porch:
         data_dir.mkdir(parents=True, exist_ok=True)
         port = port or free_port()
         porch = cls(f"http://127.0.0.1:{port}", None, data_dir, f"sqlite:///{data_dir / 'porch.db'}", None)
@@ -287,7 +287,7 @@ class Recipe:
     wp_config: str  # the lines for wp-config.php
 
     @classmethod
-    def from_docs(cls, porch_url: str, key: str) -> "Recipe":
+    def from_docs(cls, porch_url: str, key: str) -> Recipe:
         text = DOCS.read_text()
         section = text[text.index("## WordPress") :]
         blocks = re.findall(r"```php\n(.*?)```", section, re.S)
@@ -378,7 +378,7 @@ class WordPress:
         port: int | None = None,
         home: str | None = None,
         config: str = "",
-    ) -> "WordPress":
+    ) -> WordPress:
         """Copy Debian's tree into `directory`, with a wp-config.php for `database` plus `config`.
         It will be served on 127.0.0.1:`port`; its address is `home` (default: that one)."""
         port = port or free_port()

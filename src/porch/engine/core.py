@@ -12,10 +12,11 @@ backtest, and tests need nothing but a model.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from datetime import datetime, timezone
 from importlib import resources
 from pathlib import Path
-from typing import Any, Sequence
+from typing import Any
 
 from .features import extract, extract_batch
 from .model import Model, ModelError
@@ -36,7 +37,7 @@ class Engine:
         self.model = model
 
     @classmethod
-    def default(cls) -> "Engine":
+    def default(cls) -> Engine:
         """The engine with the model that ships inside the package."""
         path = default_model_path()
         if not path.exists():
@@ -44,10 +45,10 @@ class Engine:
         return cls(Model.load(path))
 
     @classmethod
-    def from_file(cls, path: str | Path | None) -> "Engine":
+    def from_file(cls, path: str | Path | None) -> Engine:
         return cls.default() if path is None else cls(Model.load(path))
 
-    def copy(self) -> "Engine":
+    def copy(self) -> Engine:
         """An independent engine whose learning does not touch this one (one per site)."""
         return Engine(self.model.copy())
 

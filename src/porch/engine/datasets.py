@@ -52,10 +52,11 @@ import shutil
 import subprocess
 import tarfile
 import tempfile
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime, timezone
 from pathlib import Path
-from typing import Any, Iterable, Mapping, Sequence
+from typing import Any
 
 from porch.engine.submission import DATE_FIELDS, FIELDS, Submission
 
@@ -468,7 +469,8 @@ def email_text(raw: bytes) -> tuple[str, str]:
     message = email.message_from_bytes(raw)
     subject = _decode_header(message.get("Subject"))
     name, address = email.utils.parseaddr(_decode_header(message.get("From")))
-    plain, html = [], []
+    plain: list[str] = []
+    html: list[str] = []
     for part in message.walk():
         if part.is_multipart() or part.get_content_maintype() != "text":
             continue

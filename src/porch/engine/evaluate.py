@@ -24,10 +24,12 @@ its true label, as moderators would have taught it.
 from __future__ import annotations
 
 import os
+from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Set as AbstractSet
 from dataclasses import dataclass, field
 from datetime import datetime, timezone
 from pathlib import Path
-from typing import Callable, Iterable, Sequence
+from typing import cast
 
 from . import datasets
 from .core import Engine
@@ -88,7 +90,7 @@ def spamassassin_input(cache: Path | None = None) -> Input:
 
 def gather(paths: Iterable[Path], spamassassin: bool = False) -> list[Input]:
     """Training inputs from files and directories (every recognised file in a directory)."""
-    inputs = []
+    inputs: list[Input] = []
     for path in paths:
         path = Path(path)
         if path.is_dir():
@@ -107,7 +109,7 @@ def gather(paths: Iterable[Path], spamassassin: bool = False) -> list[Input]:
 
 def train(
     inputs: Sequence[Input],
-    exclude_texts: set[str] = frozenset(),
+    exclude_texts: AbstractSet[str] = frozenset(),
     extra: Sequence[Example] = (),
     progress: Progress = None,
 ) -> Model:
@@ -250,7 +252,7 @@ PROTOCOLS = {"tubespam": tubespam, "cross-site": cross_site, "almeida2011": alme
 def chronological(examples: Sequence[Example]) -> list[Example]:
     """Time order when every example has a date, else file order."""
     if examples and all(e.date is not None for e in examples):
-        return sorted(examples, key=lambda e: e.date)
+        return sorted(examples, key=lambda e: cast(datetime, e.date))
     return list(examples)
 
 

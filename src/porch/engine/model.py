@@ -82,7 +82,7 @@ class Model:
     learned: int = 0  # online updates applied since training
 
     @classmethod
-    def untrained(cls, bits: int = DEFAULT_BITS) -> "Model":
+    def untrained(cls, bits: int = DEFAULT_BITS) -> Model:
         """A model that knows nothing: every comment scores 0.5 before signals."""
         return cls(np.zeros(2**bits, np.float32), bits=bits)
 
@@ -167,7 +167,7 @@ class Model:
         self.learned += 1
         return True
 
-    def copy(self) -> "Model":
+    def copy(self) -> Model:
         return Model(
             self.weights.copy(),
             self.bias,
@@ -204,7 +204,7 @@ class Model:
         tmp.replace(path)
 
     @classmethod
-    def from_bytes(cls, data: bytes, name: str = "model") -> "Model":
+    def from_bytes(cls, data: bytes, name: str = "model") -> Model:
         if not data.startswith(MAGIC):
             if data.startswith(b"PORCH-MODEL"):
                 raise ModelError(f"{name} was written by a newer porch; upgrade porch to read it")
@@ -238,7 +238,7 @@ class Model:
             raise ModelError(f"{name} is corrupt: {exc}") from None
 
     @classmethod
-    def load(cls, path: str | Path) -> "Model":
+    def load(cls, path: str | Path) -> Model:
         path = Path(path)
         try:
             data = path.read_bytes()

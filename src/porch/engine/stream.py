@@ -14,9 +14,10 @@ gets its answer at once, and a backfill still runs in full chunks.
 
 from __future__ import annotations
 
+from collections.abc import Iterable, Iterator
 from datetime import datetime, timezone
 from itertools import islice
-from typing import IO, Iterable, Iterator
+from typing import IO
 
 import orjson
 

@@ -14,9 +14,10 @@ to build; the signals decide what an odd value means.
 from __future__ import annotations
 
 import math
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import datetime, timezone
-from typing import Any, Mapping
+from typing import Any
 
 FIELDS = (
     "blog",
@@ -113,7 +114,7 @@ class Submission:
     extra: Mapping[str, str] = field(default_factory=dict)
 
     @classmethod
-    def from_mapping(cls, data: Mapping[str, Any]) -> "Submission":
+    def from_mapping(cls, data: Mapping[str, Any]) -> Submission:
         """Build a submission from Akismet-style fields; never raises for odd values."""
         known: dict[str, Any] = {}
         extra: dict[str, str] = {}

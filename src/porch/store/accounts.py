@@ -21,16 +21,16 @@ import hmac
 import secrets
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta, timezone
+from typing import Any
 
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
 from sqlalchemy import delete, select, update
-from sqlalchemy.engine import Engine
+from sqlalchemy.engine import Connection, Engine
 from sqlalchemy.exc import IntegrityError
 
 from . import schema as t
-from .db import writing
-from .queries import utc
+from .db import new_id, utc, writing
 
 ROLES = ("owner", "moderator")
 SESSION_DAYS = 14
@@ -86,11 +86,6 @@ class AccountStore:
         self.engine = engine
         self._secret = secret
 
-    @classmethod
-    def of(cls, store) -> "AccountStore":
-        """The accounts of a `Store`, keyed by a secret derived from the server secret."""
-        return cls(store.engine, store.site_secret(0) + b"accounts")
-
     def _hash(self, purpose: str, value: str) -> str:
         return hmac.new(self._secret, f"{purpose}\0{value}".encode(), hashlib.sha256).hexdigest()
 
@@ -100,14 +95,16 @@ class AccountStore:
         check_password(password)
         try:
             with writing(self.engine) as conn:
-                new_id = conn.execute(
-                    t.accounts.insert().values(
-                        email=email, password_hash=_hasher.hash(password), created_at=_now()
+                account_id = new_id(
+                    conn.execute(
+                        t.accounts.insert().values(
+                            email=email, password_hash=_hasher.hash(password), created_at=_now()
+                        )
                     )
-                ).inserted_primary_key[0]
+                )
         except IntegrityError:
             raise AccountError(f"an account for {email} exists already") from None
-        return Account(int(new_id), email, {})
+        return Account(account_id, email, {})
 
     def set_password(self, account_id: int, password: str) -> None:
         check_password(password)
@@ -133,7 +130,7 @@ class AccountStore:
             ).first()
             return None if row is None else self._with_roles(conn, row.id, row.email)
 
-    def _with_roles(self, conn, account_id: int, email: str) -> Account:
+    def _with_roles(self, conn: Connection, account_id: int, email: str) -> Account:
         m = t.memberships.c
         rows = conn.execute(select(m.site_id, m.role).where(m.account_id == account_id)).fetchall()
         return Account(account_id, email, {r.site_id: r.role for r in rows})
@@ -162,7 +159,7 @@ class AccountStore:
         if row is None:
             return None
         with writing(self.engine) as conn:
-            values = {"last_login_at": _now()}
+            values: dict[str, Any] = {"last_login_at": _now()}
             if _hasher.check_needs_rehash(row.password_hash):
                 values["password_hash"] = _hasher.hash(password)
             conn.execute(update(t.accounts).where(t.accounts.c.id == row.id).values(**values))

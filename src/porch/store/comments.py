@@ -1,6 +1,6 @@
 """Queries of the comment server: threads, comments, likes, counts, feeds and their retention.
 
-Kept apart from queries.py (the spam service's hot path) on purpose: the two change for different
+Kept apart from checks.py (the spam service's hot path) on purpose: the two change for different
 reasons. Choices that keep the reads cheap:
 
 * A page of a thread is two indexed queries whatever its depth: the top-level comments of the page
@@ -10,26 +10,33 @@ reasons. Choices that keep the reads cheap:
   status change (`_touch`), so the counts call reads one row per page (`site_id, uri` is unique).
 * `threads.version` is bumped in that same transaction by every change a public reader could see
   (a published comment, an edit, a delete, a like, a moderation), so the server's per-worker cache
-  of rendered threads (server/threadcache.py) knows from one indexed row whether it is current.
+  of rendered threads (server/caches/threadcache.py) knows from one indexed row whether it is current.
   Inserting a held or spam comment does not bump it: nobody else sees those.
 * Writes go through `writing()` (store/db.py): on SQLite one writer per worker at a time, queued
   on a lock instead of SQLite's sleeping busy handler.
 * Status changes are compare-and-set (`WHERE status = old`): two moderators acting at once cannot
   count a comment twice.
 
-Errors a caller can fix are raised as `Refused(status, message)`; the server turns them into 4xx.
+* A new comment and its spam check's log row go in one transaction (`insert_many` with a
+  `CheckLog`), and so do an edit and its re-check (`change`): one commit each, and a comment is
+  never stored without the check that decided it.
+
+What a caller may refuse (a parent on another page, a comment that changed meanwhile) the store
+reports as a value — a row, None, False — and the caller words the refusal (server/domain).
 """
 
 from __future__ import annotations
 
+from collections.abc import Callable, Iterable, Sequence
 from datetime import datetime, timezone
-from typing import Any, Callable, Iterable, NamedTuple
+from typing import Any, NamedTuple
 
-from sqlalchemy import and_, bindparam, delete, func, or_, select, update
-from sqlalchemy.engine import Engine
+from sqlalchemy import ColumnElement, UnaryExpression, and_, bindparam, delete, func, or_, select, update
+from sqlalchemy.engine import Connection, Engine
 
 from . import schema as t
-from .db import writing
+from .checks import CheckLog, tally, write_checks
+from .db import new_id, upsert, writing
 
 VISIBLE = ("approved", "deleted")
 c = t.comments.c
@@ -75,15 +82,6 @@ class ThreadState(NamedTuple):
     approved: int
 
 
-class Refused(Exception):
-    """A request the store will not carry out, with the HTTP status and a message for people."""
-
-    def __init__(self, status: int, message: str):
-        super().__init__(message)
-        self.status = status
-        self.message = message
-
-
 class CommentStore:
     def __init__(self, engine: Engine):
         self.engine = engine
@@ -91,17 +89,13 @@ class CommentStore:
         self._ph = "?" if self.dialect == "sqlite" else "%s"  # the driver's placeholder (sqlite3 / psycopg)
 
     # -- threads -----------------------------------------------------------------------------
-    def _thread(self, conn, site_id: int, uri: str, title: str) -> int:
+    def _thread(self, conn: Connection, site_id: int, uri: str, title: str) -> int:
         th = t.threads.c
         found = conn.execute(THREAD_ID, {"site_id": site_id, "uri": uri}).scalar()
         if found is not None:
             return int(found)
-        if self.dialect == "postgresql":
-            from sqlalchemy.dialects.postgresql import insert
-        else:
-            from sqlalchemy.dialects.sqlite import insert
         conn.execute(
-            insert(t.threads)
+            upsert(conn, t.threads)
             .values(site_id=site_id, uri=uri, title=title, created_at=datetime.now(timezone.utc))
             .on_conflict_do_nothing(index_elements=["site_id", "uri"])
         )
@@ -113,56 +107,44 @@ class CommentStore:
             return conn.execute(select(th.id).where(th.site_id == site_id, th.uri == uri)).scalar()
 
     # -- writing -----------------------------------------------------------------------------
-    def parent(self, site_id: int, uri: str, parent_id: int) -> Any:
-        """The comment replied to: it must be on this site and page, and published."""
+    def parent(self, parent_id: int) -> Any:
+        """The comment replied to, with its page's uri (whether it may be replied to is the caller's
+        question: server/domain/posting.py)."""
         with self.engine.connect() as conn:
-            row = conn.execute(
+            return conn.execute(
                 select(c.id, c.site_id, c.parent_id, c.root_id, c.depth, c.status, t.threads.c.uri)
                 .join(t.threads, t.threads.c.id == c.thread_id)
                 .where(c.id == parent_id)
             ).first()
-        if row is None or row.site_id != site_id:
-            raise Refused(400, f"parent comment {parent_id} does not exist on this site")
-        if row.uri != uri:
-            raise Refused(400, f"parent comment {parent_id} belongs to another page")
-        if row.status == "deleted":
-            raise Refused(409, f"parent comment {parent_id} was deleted; replies are closed")
-        if row.status != "approved":
-            raise Refused(409, f"parent comment {parent_id} is not published")
-        return row
 
     def insert(self, site_id: int, uri: str, title: str, values: dict[str, Any]) -> int:
         """Store a new comment (and its page, the first time); returns its id."""
         return self.insert_many([(site_id, uri, title, values)])[0]
 
     def insert_many(
-        self, rows: list[tuple[int, str, str, dict[str, Any]]], also: Callable[[Any], None] | None = None
+        self, rows: list[tuple[int, str, str, dict[str, Any]]], checks: CheckLog | None = None
     ) -> list[int]:
-        """Store new comments (site id, page, page title, values) in one transaction: one commit
-        (one fsync on SQLite) for a batch of posts; their ids in order. `also(conn)` writes more
-        in the same transaction (their checks' log rows)."""
+        """Store new comments (site id, page, page title, values) and the log rows of the checks
+        that decided them in one transaction: one commit (one fsync on SQLite) for a batch of
+        posts; their ids in order."""
         ids = []
         with writing(self.engine) as conn:
-            if also is not None:
-                also(conn)
+            if checks:
+                write_checks(conn, checks, tally(checks.rows))
             for site_id, uri, title, values in rows:
                 thread = self._thread(conn, site_id, uri, title)
                 ids.append(
-                    int(
-                        conn.execute(
-                            INSERT_COMMENT, {**values, "site_id": site_id, "thread_id": thread}
-                        ).inserted_primary_key[0]
-                    )
+                    new_id(conn.execute(INSERT_COMMENT, {**values, "site_id": site_id, "thread_id": thread}))
                 )
                 if values["status"] == "approved":
                     self._touch(conn, thread, 1)
         return ids
 
-    def _touch(self, conn, thread_id: int, delta: int = 0) -> None:
+    def _touch(self, conn: Connection, thread_id: int, delta: int = 0) -> None:
         """Bump the thread's version (readers' caches are stale now) and its approved count by delta."""
         conn.execute(TOUCH, {"thread_id": thread_id, "delta": delta})
 
-    def get(self, comment_id: int) -> Any | None:
+    def get(self, comment_id: int) -> Any:
         with self.engine.connect() as conn:
             return conn.execute(
                 select(t.comments, t.threads.c.uri, BY_MODERATOR)
@@ -170,9 +152,10 @@ class CommentStore:
                 .where(c.id == comment_id)
             ).first()
 
-    def change(self, row: Any, **values: Any) -> bool:
+    def change(self, row: Any, checks: CheckLog | None = None, **values: Any) -> bool:
         """Update a comment whose status is still `row.status`; keeps the thread's count right.
-        False if someone else changed its status first."""
+        False if someone else changed its status first (and then nothing is written, `checks`
+        neither: the log rows of the re-check that decided the change)."""
         new_status = values.get("status", row.status)
         with writing(self.engine) as conn:
             done = conn.execute(
@@ -180,10 +163,13 @@ class CommentStore:
             ).rowcount
             if done:
                 self._touch(conn, row.thread_id, (new_status == "approved") - (row.status == "approved"))
+                if checks:
+                    write_checks(conn, checks, tally(checks.rows))
         return bool(done)
 
-    def remove(self, row: Any) -> str:
-        """Delete a comment: gone if nothing replies to it, else a "deleted" placeholder."""
+    def remove(self, row: Any) -> str | None:
+        """Delete a comment: "removed" (gone) if nothing replies to it, else "deleted" (a
+        placeholder); None if its status changed meanwhile (nothing was done)."""
         with writing(self.engine) as conn:
             has_replies = conn.execute(select(c.id).where(c.parent_id == row.id).limit(1)).first() is not None
             if has_replies:
@@ -205,7 +191,7 @@ class CommentStore:
             else:
                 done = conn.execute(delete(t.comments).where(c.id == row.id, c.status == row.status)).rowcount
             if not done:
-                raise Refused(409, "the comment changed meanwhile; try again")
+                return None
             self._touch(conn, row.thread_id, -(row.status == "approved"))
         return "deleted" if has_replies else "removed"
 
@@ -251,14 +237,15 @@ class CommentStore:
         limit: int,
         own: Iterable[int] = (),
         moderator: bool = False,
-    ) -> tuple[list[Any], list[Any], bool]:
+    ) -> tuple[Sequence[Any], Sequence[Any], bool]:
         """(top-level comments of the page, every reply under them, whether more pages follow)."""
         own = [int(i) for i in own][:100]
         statuses = ("approved", "deleted", "pending") if moderator else VISIBLE
-        visible = c.status.in_(statuses)
+        visible: ColumnElement[bool] = c.status.in_(statuses)
         if own:
             visible = or_(visible, and_(c.id.in_(own), c.status == "pending"))
         query = select(*PUBLIC_COLUMNS).where(c.thread_id == thread_id, c.parent_id.is_(None), visible)
+        order: tuple[UnaryExpression[Any], ...]
         if sort == "oldest":
             order = (c.id.asc(),)
             if after:
@@ -293,7 +280,7 @@ class CommentStore:
         )
         return ThreadState(*rows[0]) if rows else None
 
-    def _fetch(self, sql: str, params: tuple) -> list[tuple]:
+    def _fetch(self, sql: str, params: tuple[Any, ...]) -> list[tuple[Any, ...]]:
         """A hot read straight through the driver: the counts call and the thread-cache check are
         one indexed lookup each, and SQLAlchemy's statement building, cache-key and result layers
         cost several times the lookup itself. Plain SQL, the same on both databases."""
@@ -302,7 +289,7 @@ class CommentStore:
             cursor = raw.cursor()
             try:
                 cursor.execute(sql, params)
-                return cursor.fetchall()
+                return list(cursor.fetchall())
             finally:
                 cursor.close()
         finally:
@@ -323,12 +310,6 @@ class CommentStore:
                 is not None
             )
 
-    def total(self, thread_id: int) -> int:
-        with self.engine.connect() as conn:
-            return int(
-                conn.execute(select(t.threads.c.approved).where(t.threads.c.id == thread_id)).scalar() or 0
-            )
-
     def counts(self, site_id: int, uris: list[str]) -> dict[str, int]:
         """Approved comments per page (0 for a page nobody has commented on): one indexed query."""
         if not uris:
@@ -341,7 +322,7 @@ class CommentStore:
         found = {uri: int(approved) for uri, approved in rows}
         return {uri: found.get(uri, 0) for uri in uris}
 
-    def recent(self, site_id: int, thread_id: int | None, limit: int = 50) -> list[Any]:
+    def recent(self, site_id: int, thread_id: int | None, limit: int = 50) -> Sequence[Any]:
         """Newest approved comments of a site or of one page (for the Atom feeds)."""
         query = (
             select(c.id, c.created_at, c.modified_at, c.author, c.html, t.threads.c.uri, t.threads.c.title)
@@ -353,11 +334,11 @@ class CommentStore:
         with self.engine.connect() as conn:
             return conn.execute(query.order_by(c.id.desc()).limit(limit)).fetchall()
 
-    def queue(self, site_id: int, status: str, limit: int = 100) -> list[Any]:
+    def queue(self, site_id: int, status: str, limit: int = 100) -> Sequence[Any]:
         """Comments of a site in one status, newest first (the moderation queue)."""
         with self.engine.connect() as conn:
             return conn.execute(
-                select(t.comments, t.threads.c.uri)
+                select(t.comments, t.threads.c.uri, BY_MODERATOR)
                 .join(t.threads, t.threads.c.id == c.thread_id)
                 .where(c.site_id == site_id, c.status == status)
                 .order_by(c.id.desc())
@@ -387,12 +368,9 @@ class CommentStore:
                     .where(c.status == "deleted", c.text != "", c.modified_at < deleted_before, *only)
                     .limit(5_000)
                 ).fetchall()
-            for row in kept:
-                try:
-                    self.remove(row)
+            for old in kept:
+                if self.remove(old) is not None:  # else changed meanwhile (undone, or erased elsewhere)
                     done["deleted_erased"] += 1
-                except Refused:  # changed meanwhile (undone, or erased by another worker)
-                    pass
         with writing(self.engine) as conn:
             rows = conn.execute(
                 select(c.id, c.ip).where(c.ip_cut.is_(False), c.created_at < ip_before, *only).limit(20_000)
@@ -417,19 +395,12 @@ class CommentStore:
                     done["expired_spam"] = conn.execute(delete(t.comments).where(c.id.in_(doomed))).rowcount
         return done
 
-    # -- site settings -----------------------------------------------------------------------
-    def save_site_settings(self, site_id: int, settings: dict) -> None:
-        with writing(self.engine) as conn:
-            conn.execute(
-                update(t.sites)
-                .where(t.sites.c.id == site_id)
-                .values(settings=settings, updated_at=datetime.now(timezone.utc))
+    def count(self, site_id: int) -> int:
+        """How many comments a site has, in any status."""
+        with self.engine.connect() as conn:
+            return int(
+                conn.execute(
+                    select(func.count()).select_from(t.comments).where(c.site_id == site_id)
+                ).scalar()
+                or 0
             )
-
-
-def comment_count(engine: Engine, site_id: int) -> int:
-    with engine.connect() as conn:
-        return int(
-            conn.execute(select(func.count()).select_from(t.comments).where(c.site_id == site_id)).scalar()
-            or 0
-        )

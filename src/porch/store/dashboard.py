@@ -1,4 +1,4 @@
-"""The moderation dashboard's reads: queues, counts, search, one commenter's history, reasons, keys.
+"""The moderation dashboard's reads: queues, counts, search, one commenter's history, reasons.
 
 Kept apart from store/comments.py (the widget's hot path) because the dashboard reads differently:
 a moderator pages through one status of one site, newest first, and wants everything about each
@@ -20,24 +20,22 @@ comment — its page, its e-mail and IP, and what the engine said about it. Choi
   moderator's occasional search and needs no full-text index. An IP matches by prefix, so a
   network ("203.0.113.") finds its neighbours. One commenter's history uses the
   `(site_id, email_hash, status)` index; by IP it is a bounded walk like search.
-* API keys are revoked one at a time here (queries.Store.revoke revokes all of a site's keys, for
-  the CLI); keys are matched by id *and* site, so an owner of one site cannot touch another's.
 
 Everything is SQLAlchemy Core and runs unchanged on SQLite and PostgreSQL; times come back UTC.
 """
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass
-from datetime import datetime, timezone
-from typing import Any, Iterable
+from datetime import datetime
+from typing import Any
 
-from sqlalchemy import func, select, update
-from sqlalchemy.engine import Engine
+from sqlalchemy import Select, func, select
+from sqlalchemy.engine import Connection, Engine
 
 from . import schema as t
-from .db import writing
-from .queries import Site, utc
+from .db import utc
 
 STATUSES = ("pending", "spam", "approved", "deleted")
 SEARCH_FIELDS = ("text", "author", "email", "ip", "page")
@@ -95,20 +93,9 @@ class Dashboard:
         self.engine = engine
         self.dialect = engine.dialect.name
 
-    # -- sites -------------------------------------------------------------------------------
-    def sites(self, site_ids: Iterable[int]) -> list[Site]:
-        ids = sorted(set(int(i) for i in site_ids))
-        if not ids:
-            return []
-        with self.engine.connect() as conn:
-            rows = conn.execute(
-                select(t.sites).where(t.sites.c.id.in_(ids)).order_by(t.sites.c.name, t.sites.c.id)
-            )
-            return [Site(r.id, r.public_id, r.url, r.name, dict(r.settings or {})) for r in rows]
-
     def counts(self, site_ids: Iterable[int]) -> dict[int, dict[str, int]]:
         """Comments per status for each site: {site_id: {"pending": n, "spam": n, …}}."""
-        ids = sorted(set(int(i) for i in site_ids))
+        ids = sorted({int(i) for i in site_ids})
         out = {i: dict.fromkeys(STATUSES, 0) for i in ids}
         if not ids:
             return out
@@ -201,15 +188,10 @@ class Dashboard:
                 return None
             return Listed(row, self._reasons(conn, site_id, [row.guid]).get(row.guid, []))
 
-    def reasons(self, site_id: int, guids: Iterable[str | None]) -> dict[str, list[str]]:
-        """The engine's reasons for each check guid, in one query (other sites' checks are not read)."""
-        with self.engine.connect() as conn:
-            return self._reasons(conn, site_id, guids)
-
-    def _base(self):
+    def _base(self) -> Select[Any]:
         return select(*ROW_COLUMNS).join(t.threads, th.id == c.thread_id)
 
-    def _page(self, query, before: int | None, limit: int) -> Page:
+    def _page(self, query: Select[Any], before: int | None, limit: int) -> Page:
         limit = max(1, min(int(limit), 500))
         if before is not None:
             query = query.where(c.id < before)
@@ -222,60 +204,10 @@ class Dashboard:
         return Page(items, rows[-1].id if more and rows else None)
 
     @staticmethod
-    def _reasons(conn, site_id: int, guids: Iterable[str | None]) -> dict[str, list[str]]:
+    def _reasons(conn: Connection, site_id: int, guids: Iterable[str | None]) -> dict[str, list[str]]:
         wanted = sorted({g for g in guids if g})
         if not wanted:
             return {}
         k = t.checks.c
         rows = conn.execute(select(k.guid, k.reasons).where(k.guid.in_(wanted), k.site_id == site_id))
         return {guid: [str(r) for r in (reasons or [])] for guid, reasons in rows}
-
-    # -- API keys ----------------------------------------------------------------------------
-    def keys(self, site_id: int) -> list[Any]:
-        """A site's keys, newest first: id, prefix, created_at, revoked_at (never the key itself)."""
-        k = t.api_keys.c
-        with self.engine.connect() as conn:
-            return conn.execute(
-                select(k.id, k.prefix, k.created_at, k.revoked_at)
-                .where(k.site_id == site_id)
-                .order_by(k.id.desc())
-            ).fetchall()
-
-    def revoke_key(self, site_id: int, key_id: int) -> bool:
-        """Revoke one active key of this site; False if there is no such active key."""
-        k = t.api_keys.c
-        with writing(self.engine) as conn:
-            done = conn.execute(
-                update(t.api_keys)
-                .where(k.id == key_id, k.site_id == site_id, k.revoked_at.is_(None))
-                .values(revoked_at=datetime.now(timezone.utc))
-            ).rowcount
-        return bool(done)
-
-    # -- a comment's moderation log ----------------------------------------------------------
-    def actions(self, site_id: int, comment_ids: Iterable[int]) -> dict[int, list[Any]]:
-        """The moderation log of some comments: {comment_id: [action rows, oldest first]}."""
-        ids = sorted({int(i) for i in comment_ids})
-        if not ids:
-            return {}
-        a = t.moderation_actions.c
-        out: dict[int, list[Any]] = {}
-        with self.engine.connect() as conn:
-            rows = conn.execute(
-                select(
-                    a.id,
-                    a.comment_id,
-                    a.action,
-                    a.from_status,
-                    a.to_status,
-                    a.created_at,
-                    a.undone_at,
-                    t.accounts.c.email.label("by"),
-                )
-                .outerjoin(t.accounts, t.accounts.c.id == a.account_id)
-                .where(a.site_id == site_id, a.comment_id.in_(ids))
-                .order_by(a.id)
-            )
-            for row in rows:
-                out.setdefault(row.comment_id, []).append(row)
-        return out

@@ -5,7 +5,7 @@ SQLite is the zero-set-up default, so it is tuned for a server rather than left 
 * `journal_mode=WAL` lets readers (every check) run while a writer commits (feedback, the batched
   check log), across worker processes;
 * `synchronous=FULL`: a commit is on disk when it returns — the check log is written in batches
-  (see server/checklog.py), so the fsync is paid a few times a second, not per check;
+  (see server/domain/checklog.py), so the fsync is paid a few times a second, not per check;
 * `busy_timeout` makes a writer wait for another process's commit instead of failing at once;
 * `foreign_keys=ON`, which SQLite leaves off.
 
@@ -29,15 +29,17 @@ from __future__ import annotations
 
 import threading
 import weakref
+from collections.abc import Iterator
 from contextlib import contextmanager
+from datetime import datetime, timezone
 from importlib import resources
 from pathlib import Path
-from typing import Any, Iterator
+from typing import Any
 
 import orjson
-from sqlalchemy import create_engine, event
-from sqlalchemy.engine import Connection, Engine
-from sqlalchemy.pool import NullPool
+from sqlalchemy import Table, create_engine, event
+from sqlalchemy.dialects import postgresql, sqlite
+from sqlalchemy.engine import Connection, CursorResult, Engine
 
 from ..config import normalise_database_url
 
@@ -75,11 +77,11 @@ def open_database(url: str, *, pool_size: int = 5) -> Engine:
         return create_engine(url, pool_size=pool_size, max_overflow=10, pool_pre_ping=True, **JSON_CODEC)
     try:
         return create_engine(url)
-    except Exception as exc:  # an unknown dialect or a malformed URL
+    except Exception as exc:  # noqa: BLE001 - an unknown dialect or a malformed URL
         raise StoreError(f"cannot use database URL: {exc}") from None
 
 
-_WRITE_LOCKS: "weakref.WeakKeyDictionary[Engine, threading.Lock]" = weakref.WeakKeyDictionary()
+_WRITE_LOCKS: weakref.WeakKeyDictionary[Engine, threading.Lock] = weakref.WeakKeyDictionary()
 _WRITE_LOCKS_GUARD = threading.Lock()
 
 
@@ -98,7 +100,30 @@ def writing(engine: Engine) -> Iterator[Connection]:
         yield conn
 
 
-def _sqlite_pragmas(dbapi_connection, _record) -> None:
+def new_id(result: CursorResult[Any]) -> int:
+    """The primary key an INSERT of one row made."""
+    key = result.inserted_primary_key
+    assert key is not None  # an INSERT of one row into a table with an autoincrement key
+    return int(key[0])
+
+
+def upsert(engine: Engine | Connection, table: Table) -> Any:
+    """`INSERT … ON CONFLICT` for this database: `.on_conflict_do_nothing/…do_update` read the same
+    on SQLite and PostgreSQL, but each dialect has its own insert construct."""
+    return (postgresql.insert if engine.dialect.name == "postgresql" else sqlite.insert)(table)
+
+
+def utc(moment: datetime) -> datetime:
+    """SQLite gives naive datetimes back; every time porch stores is UTC."""
+    return moment.replace(tzinfo=timezone.utc) if moment.tzinfo is None else moment
+
+
+def to_signed64(value: int) -> int:
+    """A 64-bit fingerprint as the signed BIGINT both databases store."""
+    return value - (1 << 64) if value >= (1 << 63) else value
+
+
+def _sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:
     cursor = dbapi_connection.cursor()
     cursor.execute("PRAGMA journal_mode=WAL")
     cursor.execute("PRAGMA synchronous=FULL")
@@ -107,7 +132,7 @@ def _sqlite_pragmas(dbapi_connection, _record) -> None:
     cursor.close()
 
 
-def _alembic_config(connection: Connection):
+def _alembic_config(connection: Connection | None) -> Any:
     from alembic.config import Config
 
     config = Config()
@@ -119,8 +144,9 @@ def _alembic_config(connection: Connection):
 def head_revision() -> str:
     from alembic.script import ScriptDirectory
 
-    config = _alembic_config(None)  # type: ignore[arg-type]
-    return ScriptDirectory.from_config(config).get_current_head()
+    head = ScriptDirectory.from_config(_alembic_config(None)).get_current_head()
+    assert head is not None  # the migrations ship with the package
+    return head
 
 
 def current_revision(engine: Engine) -> str | None:
@@ -147,10 +173,14 @@ def migrate(engine: Engine) -> None:
         raise StoreError(f"cannot open or migrate the database: {exc}") from exc
 
 
-def sqlite_path(engine: Engine) -> Path | None:
-    if engine.dialect.name != "sqlite" or not engine.url.database or engine.url.database == ":memory:":
-        return None
-    return Path(engine.url.database)
-
-
-__all__ = ["open_database", "migrate", "writing", "StoreError", "Engine", "NullPool"]
+__all__ = [
+    "Engine",
+    "StoreError",
+    "migrate",
+    "new_id",
+    "open_database",
+    "to_signed64",
+    "upsert",
+    "utc",
+    "writing",
+]

@@ -1,6 +1,6 @@
 """What a batch of checks reads from the store: reputation, near-duplicates, recent traffic.
 
-The service checks comments in batches (server/batcher.py), and each comment needs three kinds of
+The service checks comments in batches (server/domain/batching.py), and each comment needs three kinds of
 history: the standing of its reputation keys, the recent near-duplicates of its text (candidates
 that share a SimHash band), and how many checks its IP network made in the burst window. Asked
 comment by comment that is three statements each, and at a few thousand checks a second the
@@ -14,7 +14,7 @@ sites it mixes, each a UNION ALL of small indexed lookups:
   pushed out by the copies that followed it) — the same bounded candidates as a lone check;
 * recent traffic: per (site, network), the checks since the burst window began, read from the
   (site_id, network_hash, created_at) index alone — rechecks, which do not count, are logged
-  without a network (service.py) — and counted up to `RECENT_CAP` (100). Bounded on purpose,
+  without a network (server/domain/checking.py) — and counted up to `RECENT_CAP` (100). Bounded on purpose,
   like the near-duplicates: a flood of ten thousand comments from one network must not make each
   of its next comments count ten thousand rows. The burst signal's weight saturates at about 32
   a minute, so the cap changes no verdict; only the evidence of a larger flood reads "100 other
@@ -29,11 +29,14 @@ only rows of its own site. Rows are named tuples, not ORM objects.
 from __future__ import annotations
 
 from collections import namedtuple
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
-from typing import Any, Sequence
+from typing import Any, TypeVar
 
 from sqlalchemy.engine import Connection
+
+T = TypeVar("T")
 
 NEAR_PER_BAND = 50  # newest candidates per band; the campaign signal saturates at 48 copies
 LABELLED_PER_SITE = 200
@@ -75,7 +78,9 @@ def read_history(
     return answers
 
 
-def _reputation(conn, ph: str, queries, answers) -> None:
+def _reputation(
+    conn: Connection, ph: str, queries: Sequence[HistoryQuery], answers: list[HistoryAnswer]
+) -> None:
     groups: dict[tuple[int, str], set[str]] = {}
     for q in queries:
         for kind, key_hash in q.rep_hashes:
@@ -91,11 +96,11 @@ def _reputation(conn, ph: str, queries, answers) -> None:
                 f"WHERE site_id = {ph} AND kind = {ph} AND key_hash IN ({', '.join([ph] * len(hashes))})"
             )
             params += [site_id, kind, *hashes]
-        for row in conn.exec_driver_sql(" UNION ALL ".join(parts), tuple(params)):
-            updated = row[5]
+        for raw in conn.exec_driver_sql(" UNION ALL ".join(parts), tuple(params)):
+            updated = raw[5]
             if isinstance(updated, str):  # SQLite keeps datetimes as text
                 updated = datetime.fromisoformat(updated)
-            found[(row[0], row[1], row[2])] = RepRow(row[0], row[1], row[2], row[3], row[4], updated)
+            found[(raw[0], raw[1], raw[2])] = RepRow(raw[0], raw[1], raw[2], raw[3], raw[4], updated)
     for q, answer in zip(queries, answers):
         for kind, key_hash in q.rep_hashes:
             row = found.get((q.site_id, kind, key_hash))
@@ -106,7 +111,7 @@ def _reputation(conn, ph: str, queries, answers) -> None:
 _NEAR_COLUMNS = "id, guid, fingerprint, network_hash, page_hash, label, band0, band1, band2, band3"
 
 
-def _near(conn, ph: str, queries, answers) -> None:
+def _near(conn: Connection, ph: str, queries: Sequence[HistoryQuery], answers: list[HistoryAnswer]) -> None:
     # One subquery per distinct (site, band position, value), one per site for labelled rows.
     lookups: dict[tuple[int, int, int], int] = {}  # (site, position, value) -> tag
     sites: dict[int, int] = {}  # site -> tag of its labelled rows
@@ -141,8 +146,8 @@ def _near(conn, ph: str, queries, answers) -> None:
     for chunk in _chunks(subqueries):
         sql = " UNION ALL ".join(f"SELECT * FROM ({sql}) AS q{tag}" for tag, sql, _ in chunk)
         params = tuple(p for _, _, ps in chunk for p in ps)
-        for row in conn.exec_driver_sql(sql, params):
-            rows_by_tag.setdefault(row[0], []).append(NearRow(*row[1:]))
+        for raw in conn.exec_driver_sql(sql, params):
+            rows_by_tag.setdefault(raw[0], []).append(NearRow(*raw[1:]))
     for q, answer in zip(queries, answers):
         if q.bands is None or len(q.bands) < 4:
             continue
@@ -157,7 +162,9 @@ def _near(conn, ph: str, queries, answers) -> None:
         answer.near = sorted(rows.values(), key=lambda r: -r.id)
 
 
-def _recent(conn, ph: str, queries, answers, since: Any) -> None:
+def _recent(
+    conn: Connection, ph: str, queries: Sequence[HistoryQuery], answers: list[HistoryAnswer], since: Any
+) -> None:
     pairs = sorted({(q.site_id, q.network_hash) for q in queries if q.network_hash})
     if not pairs:
         return
@@ -176,5 +183,5 @@ def _recent(conn, ph: str, queries, answers, since: Any) -> None:
             answer.recent = counts.get((q.site_id, q.network_hash), 0)
 
 
-def _chunks(items: list) -> list[list]:
+def _chunks(items: list[T]) -> list[list[T]]:
     return [items[i : i + MAX_COMPOUND] for i in range(0, len(items), MAX_COMPOUND)]

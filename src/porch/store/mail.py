@@ -18,7 +18,7 @@ survives a restart: whatever is queued and unsent when a server stops is sent by
   `mail_retention_days` after it was created (the retention sweep calls `sweep`). Unconfirmed
   subscribers are deleted once their confirmation link has expired; unsubscribing blanks the
   address and keeps only its keyed hash, so that the block holds without keeping the address.
-* **Subscribers** are per site and keyed hash of the address (`Discussion.email_hash`): `pending`
+* **Subscribers** are per site and keyed hash of the address (server/domain/identity.py `email_hash`): `pending`
   after the commenter ticked "notify me", `confirmed` after the link in the confirmation mail was
   followed, `unsubscribed` after a one-click unsubscribe (which also stops moderator mail to that
   address on that site). At most one confirmation mail per address and site per hour.
@@ -27,6 +27,7 @@ survives a restart: whatever is queued and unsent when a server stops is sent by
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from datetime import datetime, timedelta, timezone
 from typing import Any
 
@@ -34,12 +35,12 @@ from sqlalchemy import delete, func, or_, select, update
 from sqlalchemy.engine import Engine
 
 from . import schema as t
-from .db import writing
-from .queries import utc
+from .db import new_id, upsert, utc, writing
 
 q = t.mail_queue.c
 sub = t.subscribers.c
 KINDS = ("moderation", "digest", "confirm", "reply")
+CONFIRM_DAYS = 7  # a confirmation link lasts this long; an address still unconfirmed then is deleted
 CONFIRM_INTERVAL = timedelta(hours=1)
 DIGEST_MARGIN = timedelta(seconds=5)
 MAX_BACKOFF = 3600.0
@@ -56,14 +57,6 @@ class MailStore:
         self.max_attempts = max_attempts
         self.retry_seconds = retry_seconds
 
-    def _insert(self, table):
-        if self.dialect == "postgresql":
-            from sqlalchemy.dialects.postgresql import insert
-        else:
-            from sqlalchemy.dialects.sqlite import insert
-        return insert(table)
-
-    # -- the queue ---------------------------------------------------------------------------
     def enqueue(self, mails: list[dict[str, Any]]) -> list[int]:
         """Queue mails (site_id, kind, recipient, subject, body, headers) in one transaction."""
         if not mails:
@@ -74,7 +67,7 @@ class MailStore:
             for mail in mails:
                 assert mail["kind"] in KINDS
                 ids.append(
-                    int(
+                    new_id(
                         conn.execute(
                             t.mail_queue.insert().values(
                                 site_id=mail.get("site_id"),
@@ -87,12 +80,12 @@ class MailStore:
                                 send_after=mail.get("send_after") or now,
                                 attempts=0,
                             )
-                        ).inserted_primary_key[0]
+                        )
                     )
                 )
         return ids
 
-    def claim(self, lease_seconds: float = 300.0, limit: int = 20) -> list[Any]:
+    def claim(self, lease_seconds: float = 300.0, limit: int = 20) -> Sequence[Any]:
         """Due, unsent mails this worker now holds for `lease_seconds` (see the module docstring)."""
         now = _now()
         free = or_(q.claimed_until.is_(None), q.claimed_until < now)
@@ -174,15 +167,14 @@ class MailStore:
     def next_due(self) -> datetime | None:
         """When the earliest unsent mail nobody holds is due (None: nothing waits)."""
         with self.engine.connect() as conn:
-            return utc(
-                conn.execute(
-                    select(func.min(q.send_after)).where(
-                        q.sent_at.is_(None),
-                        q.attempts < self.max_attempts,
-                        or_(q.claimed_until.is_(None), q.claimed_until < _now()),
-                    )
-                ).scalar()
-            )
+            due = conn.execute(
+                select(func.min(q.send_after)).where(
+                    q.sent_at.is_(None),
+                    q.attempts < self.max_attempts,
+                    or_(q.claimed_until.is_(None), q.claimed_until < _now()),
+                )
+            ).scalar()
+        return None if due is None else utc(due)
 
     # -- subscribers -------------------------------------------------------------------------
     def status(self, site_id: int, email_hash: str) -> str | None:
@@ -207,7 +199,7 @@ class MailStore:
         now = _now()
         with writing(self.engine) as conn:
             inserted = conn.execute(
-                self._insert(t.subscribers)
+                upsert(self.engine, t.subscribers)
                 .values(
                     site_id=site_id,
                     email_hash=email_hash,
@@ -270,7 +262,7 @@ class MailStore:
             ).rowcount
             if not done:
                 conn.execute(
-                    self._insert(t.subscribers)
+                    upsert(self.engine, t.subscribers)
                     .values(
                         site_id=site_id,
                         email_hash=email_hash,
@@ -300,7 +292,7 @@ class MailStore:
             )
 
     # -- what notifications are about --------------------------------------------------------
-    def comments(self, ids: list[int]) -> list[Any]:
+    def comments(self, ids: list[int]) -> Sequence[Any]:
         """The comments notifications are about (with their page), in id order."""
         c = t.comments.c
         if not ids:
@@ -328,7 +320,7 @@ class MailStore:
 
     def held_since(
         self, site_id: int, since: datetime, until: datetime | None = None, limit: int = 200
-    ) -> list[Any]:
+    ) -> Sequence[Any]:
         """Comments of a site held for moderation (pending) that arrived after `since` (and by `until`)."""
         c = t.comments.c
         with self.engine.connect() as conn:
@@ -365,7 +357,7 @@ class MailStore:
             last = conn.execute(select(d.last_sent_at).where(d.site_id == site_id)).scalar()
             if last is None:  # the first digest covers one interval back
                 done = conn.execute(
-                    self._insert(t.digests)
+                    upsert(self.engine, t.digests)
                     .values(site_id=site_id, last_sent_at=until)
                     .on_conflict_do_nothing(index_elements=["site_id"])
                 ).rowcount

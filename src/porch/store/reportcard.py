@@ -4,7 +4,7 @@ Read from `daily_counts` alone (one indexed range read per site), which the serv
 
 * every check, from the comment server and from Akismet/JSON API clients alike, adds one to
   `checks` and one to its verdict (`ham`, `spam`, `discard`) on the day it was made — except
-  `is_test` checks, which count nowhere (server/checklog.py `tally`);
+  `is_test` checks, which count nowhere (checks.py `tally`);
 * every moderator decision (submit-spam / submit-ham, dashboard marks) adds one to
   `submitted_spam` or `submitted_ham`, and when it overturns the check's verdict, one to
   `false_positives` (a spam or discard verdict marked ham) or `missed_spam` (a ham verdict marked
@@ -64,54 +64,58 @@ class ReportCard:
     recall: float | None
 
 
-def report_card(engine: Engine, site_id: int, today: date, days: int = 30) -> ReportCard:
-    """The report card of the `days` days ending with `today`."""
-    days = max(1, int(days))
-    first = today - timedelta(days=days - 1)
-    d = t.daily_counts.c
-    with engine.connect() as conn:
-        rows = conn.execute(
-            select(d.day, d.checks, d.ham, d.spam, d.discard, d.missed_spam, d.false_positives).where(
-                d.site_id == site_id, d.day >= first, d.day <= today
+class ReportCards:
+    def __init__(self, engine: Engine):
+        self.engine = engine
+
+    def card(self, site_id: int, today: date, days: int = 30) -> ReportCard:
+        """The report card of the `days` days ending with `today`."""
+        days = max(1, int(days))
+        first = today - timedelta(days=days - 1)
+        d = t.daily_counts.c
+        with self.engine.connect() as conn:
+            rows = conn.execute(
+                select(d.day, d.checks, d.ham, d.spam, d.discard, d.missed_spam, d.false_positives).where(
+                    d.site_id == site_id, d.day >= first, d.day <= today
+                )
+            ).fetchall()
+        found = {_day(r.day): r for r in rows}
+        figures = []
+        for i in range(days):
+            day = first + timedelta(days=i)
+            r = found.get(day)
+            if r is None:
+                figures.append(DayFigures(day, 0, 0, 0, 0, 0))
+                continue
+            fp, missed = int(r.false_positives or 0), int(r.missed_spam or 0)
+            figures.append(
+                DayFigures(
+                    day,
+                    int(r.checks or 0),
+                    max(0, int(r.spam or 0) + int(r.discard or 0) - fp),
+                    max(0, int(r.ham or 0) - missed),
+                    fp,
+                    missed,
+                )
             )
-        ).fetchall()
-    found = {_day(r.day): r for r in rows}
-    figures = []
-    for i in range(days):
-        day = first + timedelta(days=i)
-        r = found.get(day)
-        if r is None:
-            figures.append(DayFigures(day, 0, 0, 0, 0, 0))
-            continue
-        fp, missed = int(r.false_positives or 0), int(r.missed_spam or 0)
-        figures.append(
-            DayFigures(
-                day,
-                int(r.checks or 0),
-                max(0, int(r.spam or 0) + int(r.discard or 0) - fp),
-                max(0, int(r.ham or 0) - missed),
-                fp,
-                missed,
-            )
+        caught = sum(f.spam_caught for f in figures)
+        fps = sum(f.false_positives for f in figures)
+        missed = sum(f.missed_spam for f in figures)
+        return ReportCard(
+            site_id,
+            first,
+            today,
+            figures,
+            sum(f.comments for f in figures),
+            caught,
+            sum(f.ham_passed for f in figures),
+            fps,
+            missed,
+            precision=caught / (caught + fps) if caught + fps else None,
+            recall=caught / (caught + missed) if caught + missed else None,
         )
-    caught = sum(f.spam_caught for f in figures)
-    fps = sum(f.false_positives for f in figures)
-    missed = sum(f.missed_spam for f in figures)
-    return ReportCard(
-        site_id,
-        first,
-        today,
-        figures,
-        sum(f.comments for f in figures),
-        caught,
-        sum(f.ham_passed for f in figures),
-        fps,
-        missed,
-        precision=caught / (caught + fps) if caught + fps else None,
-        recall=caught / (caught + missed) if caught + missed else None,
-    )
 
 
-def _day(value) -> date:
+def _day(value: date | str) -> date:
     """SQLite may hand a date column back as text."""
     return date.fromisoformat(value) if isinstance(value, str) else value

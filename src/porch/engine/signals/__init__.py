@@ -12,9 +12,10 @@ weight only when it almost never fires on real comments.
 
 from __future__ import annotations
 
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from datetime import datetime
-from typing import Any, Callable, Iterable
+from typing import Any
 
 from ..normalise import Normalised
 from ..submission import Submission

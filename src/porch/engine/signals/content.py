@@ -119,7 +119,9 @@ def check_repeated(ctx: Context) -> Signal | None:
         m = _RUN.search(text, m.end())
     else:
         return None
-    run = _REPEATED.match(text, m.start()).group(0)
+    repeated = _REPEATED.match(text, m.start())
+    assert repeated is not None  # the loop stopped on a run _REPEATED matches
+    run = repeated.group(0)
     shown = run if len(run) <= 12 else run[:6] + "…"
     return Signal(
         "content.repeated",

@@ -38,7 +38,7 @@ dashboard and may end up in logs. Domains are named: they are what the spam adve
 from __future__ import annotations
 
 import math
-from typing import Iterator
+from collections.abc import Iterator
 
 from ..history import CampaignMatch, SiteHistory, Standing
 from ..reputation import reputation_keys
