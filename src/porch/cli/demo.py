@@ -46,6 +46,7 @@ def demo(
     login, password = demo_login(store, site)
     store.close()
     typer.echo(f"porch demo: site {site.public_id}" + (f", {added} comments seeded" if added else ""))
+    typer.echo(f"  the front page:   {url}/")
     typer.echo(f"  the article:      {url}{DEMO_URI}")
     typer.echo(f"  privacy page:     {url}/privacy/{site.public_id}")
     typer.echo(f"  the widget:       {url}/js/embed.js")
