@@ -133,7 +133,9 @@ def test_a_second_demo_on_the_same_port_says_what_to_do_and_changes_nothing(tmp_
         assert len(lines) == 1, lines  # one line, no traceback, no "serving on"
         assert f"port {port} is in use" in lines[0] and f"--port {port + 1}" in lines[0]
         # the first demo's login still works: the second one did not touch the database
-        with httpx.Client(base_url=f"http://127.0.0.1:{port}") as client:
+        with httpx.Client(
+            base_url=f"http://127.0.0.1:{port}", timeout=60
+        ) as client:  # argon2 on a busy machine
             answer = client.post("/admin/login", data={"email": login, "password": password})
             assert answer.status_code == 303
     finally:

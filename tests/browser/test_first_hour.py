@@ -284,6 +284,7 @@ def test_every_page_porch_serves_asks_nothing_of_anyone_else(browser, tmp_path):
         site = store.sites.find(origin)
         spam = httpx.post(
             origin + "/api/v1/comments",
+            timeout=60,  # a busy machine: generous timeouts throughout
             json={
                 "site": site.public_id,
                 "uri": "/demo/",
@@ -353,7 +354,7 @@ def test_every_page_porch_serves_asks_nothing_of_anyone_else(browser, tmp_path):
                 continue
             answer = page.goto(origin + path)
             assert answer.status == 200, path
-            expect(page.locator(shown).first).to_be_visible()
+            expect(page.locator(shown).first).to_be_visible(timeout=30_000)  # Swagger UI is 1.5 MB of script
             page.wait_for_load_state("networkidle")
             seen += 1
         for path, status in refused.items():
@@ -364,7 +365,7 @@ def test_every_page_porch_serves_asks_nothing_of_anyone_else(browser, tmp_path):
         assert outside == []
         assert failed == []
         assert [e for e in errors if "status of 404" not in e and "status of 400" not in e] == []
-        icon = httpx.get(origin + "/favicon.ico")
+        icon = httpx.get(origin + "/favicon.ico", timeout=30)
         assert icon.status_code == 200 and icon.content[:4] == b"\x00\x00\x01\x00"  # an ICO file
     finally:
         store.engine.dispose()
@@ -378,4 +379,4 @@ def test_the_front_page_leads_to_the_demo_the_dashboard_and_the_docs(page, porch
     expect(page.get_by_role("link", name="The API documentation")).to_have_attribute("href", "/api/docs")
     expect(page.get_by_role("link", name="The demo article")).to_have_count(0)  # not a `porch demo`
     page.get_by_role("link", name="The API documentation").click()
-    expect(page.locator(".opblock").first).to_be_visible()
+    expect(page.locator(".opblock").first).to_be_visible(timeout=30_000)  # 1.5 MB of Swagger UI
