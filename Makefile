@@ -4,7 +4,7 @@ VENV   := .venv
 BIN    := $(VENV)/bin
 DATA   ?= ../shared/data
 
-.PHONY: install test lint demo check model bench clean
+.PHONY: install test lint demo check model messages bench clean
 
 # porch itself; the test and lint tools go into the same venv only when `make test` / `make lint` ask.
 $(BIN)/porch: pyproject.toml
@@ -43,6 +43,13 @@ check: install
 # Rebuild the shipped model from the public collections (see docs/engine.md).
 model: install
 	$(BIN)/porch train $(DATA)/youtube $(DATA)/sms --out src/porch/data/default-model.porch
+
+# After changing a text of the pages for readers (src/porch/web/templates/pages/): collect the texts into
+# messages.pot and merge them into each language's catalogue (src/porch/web/locale/*/LC_MESSAGES/messages.po),
+# where a translator fills in what is new; tests/server/test_i18n.py fails until every one is translated.
+messages: install
+	$(BIN)/pybabel extract -F babel.cfg --no-location --omit-header --sort-output -o src/porch/web/locale/messages.pot .
+	$(BIN)/pybabel update -i src/porch/web/locale/messages.pot -d src/porch/web/locale --ignore-obsolete
 
 bench: $(VENV)/.test-tools
 	$(BIN)/python bench/engine.py

@@ -103,3 +103,40 @@ def test_demo_shows_the_article_with_a_working_thread(browser, tmp_path):
     finally:
         out = stop(proc)
     assert "seeded" not in out
+
+
+def test_a_second_demo_on_the_same_port_says_what_to_do_and_changes_nothing(tmp_path):
+    port = free_port()
+    first = run_demo(tmp_path / "data", port)
+    try:
+        login, password = re.search(r"log in as (\S+) with password (\S+)", read_output(first)).groups()
+        env = {k: v for k, v in os.environ.items() if not k.startswith("PORCH_")}
+        second = subprocess.run(
+            [
+                sys.executable,
+                "-m",
+                "porch.cli",
+                "demo",
+                "--port",
+                str(port),
+                "--data-dir",
+                str(tmp_path / "data"),
+            ],
+            capture_output=True,
+            text=True,
+            env=env,
+            cwd=str(tmp_path),
+            timeout=60,
+        )
+        assert second.returncode != 0
+        lines = (second.stdout + second.stderr).strip().splitlines()
+        assert len(lines) == 1, lines  # one line, no traceback, no "serving on"
+        assert f"port {port} is in use" in lines[0] and f"--port {port + 1}" in lines[0]
+        # the first demo's login still works: the second one did not touch the database
+        with httpx.Client(
+            base_url=f"http://127.0.0.1:{port}", timeout=60
+        ) as client:  # argon2 on a busy machine
+            answer = client.post("/admin/login", data={"email": login, "password": password})
+            assert answer.status_code == 303
+    finally:
+        stop(first)

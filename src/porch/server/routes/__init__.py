@@ -11,6 +11,7 @@ routers in this order; each module's docstring lists its paths.
     mail_links.py       /mail/…                   the pages the links in porch's mails open
     admin/              /admin/…                  the moderation dashboard
     operations.py       /health, /metrics
+    front.py            /, /favicon.ico, /favicon.svg  the front page and the icon
 
 Shared by them: common.py (request helpers: the client's address, the bearer token, JSON answers)
 and sessions.py (who is logged in, CSRF, who may moderate a site). Routes are thin: they read the
@@ -19,7 +20,18 @@ request, ask the domain (server/domain/) or the store, and shape the answer.
 
 from fastapi import APIRouter
 
-from . import akismet, check_api, comments, feed, mail_links, moderation_api, operations, privacy, widget
+from . import (
+    akismet,
+    check_api,
+    comments,
+    feed,
+    front,
+    mail_links,
+    moderation_api,
+    operations,
+    privacy,
+    widget,
+)
 from .admin import router as admin
 
 ROUTERS: tuple[APIRouter, ...] = (
@@ -33,4 +45,5 @@ ROUTERS: tuple[APIRouter, ...] = (
     mail_links.router,
     admin,
     operations.router,
+    front.router,
 )

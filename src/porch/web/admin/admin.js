@@ -8,6 +8,9 @@
  *
  * Keys: j / k next / previous comment, a approve (not spam in the spam queue), n not spam,
  * s spam, d delete, r reply, x select, u undo, ? the list of shortcuts.
+ *
+ * Search results mark what matched (the search words in the field searched in) with <mark>, by
+ * splitting the page's own text nodes: no HTML is built from strings, so nothing can be injected.
  */
 (function () {
   "use strict";
@@ -228,5 +231,37 @@
     }
   });
 
+  var FIELDS = { text: ".body", author: ".meta .who", email: ".meta .email", ip: ".meta .ip", page: ".meta .page" };
+
+  function highlight(list) {
+    var needle = (list.getAttribute("data-highlight") || "").trim();
+    var where = FIELDS[list.getAttribute("data-field")];
+    if (!needle || !where) return;
+    var ip = list.getAttribute("data-field") === "ip";  // an IP search matches the start only
+    var pattern = new RegExp((ip ? "^" : "") + needle.replace(/[.*+?^${}()|[\]\\]/g, "\\$&"), "gi");
+    list.querySelectorAll(where).forEach(function (root) {
+      var walker = document.createTreeWalker(root, NodeFilter.SHOW_TEXT);
+      var nodes = [];
+      while (walker.nextNode()) nodes.push(walker.currentNode);
+      nodes.forEach(function (node) {
+        var text = node.nodeValue, last = 0, found = null, m;
+        pattern.lastIndex = 0;
+        while ((m = pattern.exec(text)) && m[0]) {
+          found = found || document.createDocumentFragment();
+          found.appendChild(document.createTextNode(text.slice(last, m.index)));
+          var mark = document.createElement("mark");
+          mark.textContent = m[0];
+          found.appendChild(mark);
+          last = m.index + m[0].length;
+        }
+        if (!found) return;
+        found.appendChild(document.createTextNode(text.slice(last)));
+        node.parentNode.replaceChild(found, node);
+      });
+    });
+  }
+
+  var results = document.querySelector(".comments[data-highlight]");
+  if (results) highlight(results);
   updateSelection();
 })();

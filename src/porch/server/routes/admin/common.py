@@ -31,6 +31,7 @@ from fastapi.exceptions import RequestValidationError
 from fastapi.responses import HTMLResponse, JSONResponse, RedirectResponse, Response
 from fastapi.routing import APIRoute
 
+from ... import i18n
 from ...domain.errors import Refused
 from ..sessions import NotLoggedIn, account, csrf_token
 
@@ -112,14 +113,9 @@ def error(request: Request, status: int, message: str, headers: Mapping[str, str
 # -- templates -------------------------------------------------------------------------------
 @lru_cache(maxsize=1)
 def templates() -> jinja2.Environment:
-    root = resources.files("porch.web") / "templates"
-    env = jinja2.Environment(
-        loader=jinja2.FileSystemLoader(str(root)),
-        autoescape=True,
-        trim_blocks=True,
-        lstrip_blocks=True,
-        undefined=jinja2.StrictUndefined,
-    )
+    """The dashboard's templates: English, with counts and periods through server/i18n.py
+    (`{% trans count=n %}…{% pluralize %}…{% endtrans %}` and `| span`), as the readers' pages."""
+    env = i18n.environment("en")
     env.filters["when"] = lambda moment: moment.strftime("%Y-%m-%d %H:%M UTC") if moment else ""
     env.filters["pct"] = lambda x: "–" if x is None else f"{x:.0%}"
     env.globals["urljoin"] = urljoin
@@ -176,7 +172,7 @@ def with_banner(url: str, **banner: Any) -> str:
     kept = [
         (k, v)
         for k, v in parse_qsl(query)
-        if k not in ("did", "n", "note", "score", "msg", "failed", "learned")
+        if k not in ("did", "n", "note", "score", "msg", "failed", "learned", "was")
     ]
     kept += [(k, str(v)) for k, v in banner.items() if v not in (None, "")]
     return base + ("?" + urlencode(kept) if kept else "")

@@ -209,21 +209,18 @@ def undo(
     account, found = require(request, site)
     check_csrf(request, csrf)
     done = porch_of(request).moderation.undo(found, account.id)
-    if done is None:
-        message = "Nothing to undo: only your own actions of the last hour can be undone."
-    elif done["count"] > 1 or done["failed"]:
-        message = (
-            f"Undone: {done['count']} comments are back where they were, and the lessons were taken back."
-        )
-        if done["failed"]:
-            message += f" {done['failed']} had changed since and stay as they are."
-    else:
-        message = f"Undone: the comment is {_where(done.get('status'))} again, and the lesson was taken back."
     if wants_json(request):
-        return JSONResponse({"message": message, "undone": done})
-    return RedirectResponse(
-        with_banner(back_to(found.public_id, back), msg="undone" if done else "nothing"), status_code=303
+        return JSONResponse({"message": _undone(done), "undone": done})
+    if done is None:
+        return RedirectResponse(with_banner(back_to(found.public_id, back), msg="nothing"), status_code=303)
+    url = with_banner(
+        back_to(found.public_id, back),
+        msg="undone",
+        n=done["count"],
+        failed=done["failed"] or None,
+        was=done.get("status") if done["count"] == 1 else None,
     )
+    return RedirectResponse(url, status_code=303)
 
 
 @router.post("/{site}/comments/{comment_id}/reply")
@@ -262,6 +259,28 @@ def resume_notices(
 
 
 # -- what the banner says --------------------------------------------------------------------
+def _undone(done: dict[str, Any] | None) -> str:
+    """What an undo did: one comment (and where it is now), or how many, and how many could not be."""
+    if done is None:
+        return "Nothing to undo: only your own actions of the last hour can be undone."
+    count, failed = done["count"], done["failed"]
+    if count == 1 and not failed:
+        where = f"{_where(done['status'])} again" if done.get("status") else "back where it was"
+        return f"Undone: the comment is {where}, and the lesson was taken back."
+    message = (
+        "Undone: 1 comment is back where it was, and its lesson was taken back."
+        if count == 1
+        else f"Undone: {count} comments are back where they were, and the lessons were taken back."
+    )
+    if failed:
+        message += (
+            " 1 had changed since and stays as it is."
+            if failed == 1
+            else f" {failed} had changed since and stay as they are."
+        )
+    return message
+
+
 def _where(status: str | None) -> str:
     return {
         "pending": "held for moderation",
@@ -381,10 +400,17 @@ def banner(request: Request) -> dict[str, Any] | None:
     """The banner of the last action, rebuilt from the redirect's query (fixed texts, no echo)."""
     q = request.query_params
     msg = q.get("msg")
-    if msg in ("undone", "nothing", "replied", "saved", "notices"):
+    if msg == "undone":
+        was = q.get("was")
+        done = {
+            "count": _int(q.get("n"), 1),
+            "failed": _int(q.get("failed"), 0),
+            "status": was if was in STATUSES else None,
+        }
+        return {"message": _undone(done), "note": None, "undo": False}
+    if msg in ("nothing", "replied", "saved", "notices"):
         text = {
-            "undone": "Undone: the comment is back where it was, and the lesson was taken back.",
-            "nothing": "Nothing to undo: only your own actions of the last hour can be undone.",
+            "nothing": _undone(None),
             "replied": "Reply published as the site.",
             "saved": "Saved.",
             "notices": "E-mail notices about held comments are on again for you.",

@@ -81,6 +81,10 @@ def _form_values(conf: CommentSettings) -> dict[str, Any]:
         if name in values:
             values[name] = "\n".join(values[name] or [])
     values["edit_window_minutes"] = f"{conf.edit_window_seconds / 60:g}"
+    # numbers as people write them: "24", not "24.0" (a float setting shown as Python prints it)
+    for name in ("digest_hours", *SITE_RETENTION):
+        if values.get(name) is not None:
+            values[name] = f"{float(values[name]):g}"
     return values
 
 
@@ -158,24 +162,23 @@ def parse_settings(form: dict[str, str], current: CommentSettings) -> dict[str, 
             ][:1000]
 
     def number(key: str, label: str, kind: Callable[[str], Any] = int) -> Any:
+        """The field as `kind`: whole numbers for counts, decimals (not NaN or infinity) for periods."""
         raw = form.get(key, "").strip()
         try:
-            return kind(raw)
+            value = kind(raw)
         except ValueError:
             raise ValueError(f"{label}: enter a number, not {raw[:40]!r}") from None
+        if value != value or value in (float("inf"), float("-inf")):
+            raise ValueError(f"{label}: enter a number, not {raw[:40]!r}")
+        return value
 
     if "edit_window_minutes" in form:
-        minutes = number("edit_window_minutes", "Edit window", float)
-        if minutes != minutes or minutes in (float("inf"), float("-inf")):
-            raise ValueError("Edit window: enter a number of minutes")
-        changes["edit_window_seconds"] = minutes * 60
-    for name, label in (
-        ("reply_depth", "Reply depth"),
-        ("max_length", "Maximum length"),
-        ("digest_hours", "Digest every (hours)"),
-    ):
+        changes["edit_window_seconds"] = number("edit_window_minutes", "Edit window", float) * 60
+    for name, label in (("reply_depth", "Reply depth"), ("max_length", "Maximum length")):
         if name in names and name in form:
             changes[name] = number(name, label)
+    if "digest_hours" in names and "digest_hours" in form:  # a period, like the setting: 24, 1.5
+        changes["digest_hours"] = number("digest_hours", "Digest every (hours)", float)
     for name, label in (
         ("comment_ip_retention_days", "Keep commenters' IP addresses"),
         ("deleted_retention_days", "Keep deleted comments"),
